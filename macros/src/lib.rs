@@ -1,0 +1,2 @@
+//! Proc-macro shims of mssqlx. The work happens in `mssqlx-macros-core`.
+#![deny(missing_docs)]

@@ -1,0 +1,3 @@
+//! mssqlx facade.
+#![deny(missing_docs)]
+pub use mssqlx_runtime as runtime;

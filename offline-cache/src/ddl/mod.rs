@@ -1,0 +1,1 @@
+//! Building a snapshot from T-SQL DDL scripts (in progress).

@@ -9,6 +9,7 @@
 //! - [`snapshot`]: the file format, deterministic writing, loading with actionable errors;
 //! - [`cache`]: a process-wide cache so a compiler process parses the file once;
 //! - [`ident`]: identifier comparison following the database's collation;
+//! - [`fixtures`]: locating the third-party schema scripts tests read;
 //! - [`ddl`]: building a snapshot from T-SQL DDL scripts.
 //!
 //! ```
@@ -28,6 +29,7 @@
 pub mod cache;
 pub mod ddl;
 pub mod error;
+pub mod fixtures;
 pub mod ident;
 pub mod model;
 pub mod snapshot;

@@ -1,0 +1,19 @@
+//! Shared helpers: connecting plain tiberius to the mock.
+#![allow(dead_code)]
+
+use tiberius::{Client, Config};
+use tokio::net::TcpStream;
+use tokio_util::compat::{Compat, TokioAsyncWriteCompatExt};
+
+pub type TestClient = Client<Compat<TcpStream>>;
+
+pub async fn connect(url: &str) -> tiberius::Result<TestClient> {
+    let config = Config::from_ado_string(url)?;
+    connect_with(config).await
+}
+
+pub async fn connect_with(config: Config) -> tiberius::Result<TestClient> {
+    let tcp = TcpStream::connect(config.get_addr()).await?;
+    tcp.set_nodelay(true)?;
+    Client::connect(config, tcp.compat_write()).await
+}

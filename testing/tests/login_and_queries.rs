@@ -107,7 +107,7 @@ async fn rpc_query_gets_rows_and_its_parameters_are_recorded_typed() {
     assert_eq!(args[0].name, "@P1");
     assert_eq!(args[0].ty, SqlType::Int);
     assert_eq!(args[0].value, Value::I32(0));
-    assert_eq!(args[1].ty, SqlType::NVarChar(mssqlx_mock::Length::Max));
+    assert_eq!(args[1].ty, SqlType::nvarchar(4000));
     assert_eq!(args[1].value, Value::String("Bob".into()));
 }
 

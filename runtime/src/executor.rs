@@ -1,0 +1,438 @@
+//! The [`Executor`] trait: what generated code calls to run a statement.
+//!
+//! A statement is a [`Query`]: SQL text supplied by the caller (a
+//! `&'static str` built at compile time by the macros) and its arguments as
+//! `&[&dyn ToSql]`. Values travel only as RPC parameters (`sp_executesql`
+//! with `@P1..@PN`); no SQL is ever built from values at run time.
+//!
+//! Three executors:
+//!
+//! | executor | connection | retries |
+//! |---|---|---|
+//! | `&Pool` | one per statement (autocommit) | reads, on transient errors; writes only when marked [`Query::idempotent`] |
+//! | `&mut PoolConnection` | the checked-out one | none |
+//! | `&mut Transaction`, `&mut Savepoint` | the transaction's | none (retry the whole closure: [`Pool::transaction`](crate::Pool::transaction)) |
+//!
+//! Each statement runs under a command timeout (the pool's, or
+//! [`Query::timeout`]); its expiry cancels the request and discards the
+//! connection. Each statement is a `tracing` span (see [`crate::trace`]).
+//!
+//! ```no_run
+//! use mssqlx_runtime::{Executor, Pool, Query, Result};
+//!
+//! async fn emails(db: impl Executor<'_>, active: bool) -> Result<Vec<(i32, String)>> {
+//!     db.fetch_all(Query::new("SELECT Id, Email FROM dbo.Users WHERE Active = @P1", &[&active]))
+//!         .await
+//! }
+//! # async fn demo(pool: Pool) -> Result<()> {
+//! let rows = emails(&pool, true).await?;
+//! let mut tx = pool.begin().await?;
+//! let same = emails(&mut tx, true).await?;
+//! tx.commit().await?;
+//! # let _ = (rows, same); Ok(()) }
+//! ```
+
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use futures_util::stream::{BoxStream, StreamExt};
+use tiberius::ToSql;
+use tracing::Instrument;
+
+use crate::error::{Error, Result};
+use crate::from_row::FromRow;
+use crate::pool::connection::{Op, Out};
+use crate::pool::{Pool, PoolConnection};
+use crate::retry::{classify, RetryPolicy, RetryUnit};
+use crate::trace::{looks_read_only, statement_span};
+
+/// Whether a statement reads or writes, which decides if the pool may retry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    /// Decide from the text: a `SELECT` that writes nothing is a read.
+    Auto,
+    /// A read: retried on transient errors.
+    Read,
+    /// A write: never retried by the pool executor (its commit may have happened).
+    Write,
+    /// A write the caller declares safe to repeat: retried, except on timeouts.
+    IdempotentWrite,
+}
+
+/// A statement: SQL, arguments and per-call settings.
+#[derive(Clone, Copy)]
+pub struct Query<'q> {
+    pub(crate) sql: &'q str,
+    pub(crate) args: &'q [&'q dyn ToSql],
+    pub(crate) timeout: Option<Option<Duration>>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) kind: StatementKind,
+}
+
+impl std::fmt::Debug for Query<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Argument values are never shown.
+        f.debug_struct("Query")
+            .field("sql", &self.sql)
+            .field("args", &self.args.len())
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+impl<'q> Query<'q> {
+    /// `sql` with parameters `@P1..@PN` bound to `args`.
+    pub fn new(sql: &'q str, args: &'q [&'q dyn ToSql]) -> Self {
+        Query {
+            sql,
+            args,
+            timeout: None,
+            retry: None,
+            kind: StatementKind::Auto,
+        }
+    }
+
+    /// `sql` without parameters.
+    pub fn sql(sql: &'q str) -> Self {
+        Query::new(sql, &[])
+    }
+
+    /// Overrides the pool's command timeout for this statement.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// No command timeout for this statement.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = Some(None);
+        self
+    }
+
+    /// Overrides the pool's retry policy for this statement.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Declares the statement a read (retried on transient errors).
+    pub fn read(mut self) -> Self {
+        self.kind = StatementKind::Read;
+        self
+    }
+
+    /// Declares the statement a write (never retried by the pool executor).
+    pub fn write(mut self) -> Self {
+        self.kind = StatementKind::Write;
+        self
+    }
+
+    /// Declares the write safe to repeat: the pool executor retries it on
+    /// transient errors, but never after a command timeout.
+    pub fn idempotent(mut self) -> Self {
+        self.kind = StatementKind::IdempotentWrite;
+        self
+    }
+
+    /// The SQL text.
+    pub fn sql_text(&self) -> &'q str {
+        self.sql
+    }
+
+    fn retry_unit(&self) -> Option<RetryUnit> {
+        match self.kind {
+            StatementKind::Read => Some(RetryUnit::Read),
+            StatementKind::IdempotentWrite => Some(RetryUnit::Write),
+            StatementKind::Write => None,
+            StatementKind::Auto if looks_read_only(self.sql) => Some(RetryUnit::Read),
+            StatementKind::Auto => None,
+        }
+    }
+}
+
+impl<'q> From<&'q str> for Query<'q> {
+    fn from(sql: &'q str) -> Self {
+        Query::sql(sql)
+    }
+}
+
+/// Runs statements: implemented by `&Pool`, `&mut PoolConnection`,
+/// `&mut Transaction` and `&mut Savepoint`.
+pub trait Executor<'c>: Send + Sized {
+    /// All rows of the first result set.
+    fn fetch_all<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Vec<T>>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e;
+
+    /// The first row; [`Error::RowNotFound`] if there is none.
+    fn fetch_one<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<T>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e,
+    {
+        let f = self.fetch_optional(query);
+        Box::pin(async move { f.await?.ok_or(Error::RowNotFound) })
+    }
+
+    /// The first row, if any.
+    fn fetch_optional<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Option<T>>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e;
+
+    /// The rows of the first result set as a stream. Dropping the stream
+    /// early discards the connection (its response is unfinished).
+    fn fetch<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxStream<'e, Result<T>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e;
+
+    /// Runs the statement; returns the number of rows affected.
+    fn execute<'e, 'q: 'e>(self, query: Query<'q>) -> BoxFuture<'e, Result<u64>>
+    where
+        'c: 'e;
+}
+
+fn rows<T>(out: Out<T>) -> Vec<T> {
+    match out {
+        Out::Rows(r) => r,
+        Out::Count(_) => Vec::new(),
+    }
+}
+
+fn count<T>(out: Out<T>) -> u64 {
+    match out {
+        Out::Count(n) => n,
+        Out::Rows(_) => 0,
+    }
+}
+
+/// A stream fed by a producer future running in the consumer's task: rows
+/// pass through a one-slot channel, no task is spawned.
+pub(crate) fn channel_stream<'e, T: Send + 'e>(
+    producer: impl FnOnce(tokio::sync::mpsc::Sender<Result<T>>) -> BoxFuture<'e, ()>,
+) -> BoxStream<'e, Result<T>> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    let producer = futures_util::stream::once(producer(tx)).filter_map(|_| async { None });
+    let receiver = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
+    Box::pin(futures_util::stream::select(producer, receiver))
+}
+
+impl Pool {
+    /// One statement on a fresh connection, retried per the statement's unit.
+    pub(crate) async fn run_statement<T: FromRow>(&self, q: Query<'_>, op: Op) -> Result<Out<T>> {
+        let unit = q.retry_unit();
+        let policy = match unit {
+            Some(_) => q.retry.unwrap_or(self.shared.retry),
+            None => RetryPolicy::none(),
+        };
+        let timeout = q.timeout.unwrap_or(self.shared.command_timeout);
+        let span = statement_span(&self.shared.target, q.sql);
+        let mut attempt = 0u32;
+        loop {
+            let r = async {
+                let mut conn = self.acquire().await?;
+                conn.run_timed::<T>(q.sql, q.args, op, timeout).await
+            }
+            .instrument(span.clone())
+            .await;
+            match r {
+                Ok(v) => return Ok(v),
+                Err(e) => {
+                    let transient = unit.and_then(|u| classify(&e, u));
+                    match transient {
+                        Some(t) if attempt < policy.max_retries => {
+                            let delay = policy.delay_for(attempt, t.throttling, t.in_memory);
+                            tracing::warn!(
+                                target: "mssqlx::retry",
+                                parent: &span,
+                                unit = if unit == Some(RetryUnit::Read) { "read" } else { "write" },
+                                attempt = attempt + 1,
+                                max_retries = policy.max_retries,
+                                delay_ms = delay.as_millis() as u64,
+                                error.number = t.number.map(i64::from).unwrap_or(-1),
+                                error = %e,
+                                "retrying after a transient error"
+                            );
+                            tokio::time::sleep(delay).await;
+                            attempt += 1;
+                        }
+                        _ => {
+                            span.record("error.type", error_type(&e));
+                            return Err(e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn error_type(e: &Error) -> String {
+    match e.number() {
+        Some(n) => n.to_string(),
+        None => match e {
+            Error::CommandTimeout { .. } => "timeout".into(),
+            Error::ConnectionLost { .. } => "connection_lost".into(),
+            _ => "error".into(),
+        },
+    }
+}
+
+impl<'c> Executor<'c> for &'c Pool {
+    fn fetch_all<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Vec<T>>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e,
+    {
+        Box::pin(async move { self.run_statement(query, Op::All).await.map(rows) })
+    }
+
+    fn fetch_optional<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Option<T>>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e,
+    {
+        Box::pin(async move {
+            let r = self.run_statement(query, Op::First).await.map(rows)?;
+            Ok(r.into_iter().next())
+        })
+    }
+
+    fn fetch<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxStream<'e, Result<T>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e,
+    {
+        channel_stream(move |tx| {
+            Box::pin(async move {
+                let span = statement_span(&self.shared.target, query.sql);
+                async {
+                    match self.acquire().await {
+                        Ok(mut conn) => {
+                            if let Err(e) = conn.stream(query.sql, query.args, &tx).await {
+                                let _ = tx.send(Err(e)).await;
+                            }
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Err(e)).await;
+                        }
+                    }
+                }
+                .instrument(span)
+                .await
+            })
+        })
+    }
+
+    fn execute<'e, 'q: 'e>(self, query: Query<'q>) -> BoxFuture<'e, Result<u64>>
+    where
+        'c: 'e,
+    {
+        Box::pin(async move {
+            self.run_statement::<()>(query, Op::Execute)
+                .await
+                .map(count)
+        })
+    }
+}
+
+impl FromRow for () {
+    fn from_row(_: &crate::row::Row) -> Result<Self> {
+        Ok(())
+    }
+}
+
+impl PoolConnection {
+    async fn run_statement<T: FromRow>(
+        &mut self,
+        q: Query<'_>,
+        op: Op,
+        pool_timeout: Option<Duration>,
+        span: tracing::Span,
+    ) -> Result<Out<T>> {
+        self.dirty = true;
+        let timeout = q.timeout.unwrap_or(pool_timeout);
+        let r = self
+            .conn
+            .run_timed::<T>(q.sql, q.args, op, timeout)
+            .instrument(span.clone())
+            .await;
+        if let Err(e) = &r {
+            span.record("error.type", error_type(e));
+        }
+        r
+    }
+}
+
+/// Settings a checked-out connection inherits from its pool.
+pub(crate) fn pool_defaults(conn: &PoolConnection, sql: &str) -> (Option<Duration>, tracing::Span) {
+    (
+        conn.shared.command_timeout,
+        statement_span(&conn.shared.target, sql),
+    )
+}
+
+impl<'c> Executor<'c> for &'c mut PoolConnection {
+    fn fetch_all<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Vec<T>>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e,
+    {
+        Box::pin(async move {
+            let (t, span) = pool_defaults(self, query.sql);
+            self.run_statement(query, Op::All, t, span).await.map(rows)
+        })
+    }
+
+    fn fetch_optional<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Option<T>>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e,
+    {
+        Box::pin(async move {
+            let (t, span) = pool_defaults(self, query.sql);
+            let r = self
+                .run_statement(query, Op::First, t, span)
+                .await
+                .map(rows)?;
+            Ok(r.into_iter().next())
+        })
+    }
+
+    fn fetch<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxStream<'e, Result<T>>
+    where
+        'c: 'e,
+        T: FromRow + Send + 'e,
+    {
+        channel_stream(move |tx| {
+            Box::pin(async move {
+                self.dirty = true;
+                let (_, span) = pool_defaults(self, query.sql);
+                let r = self
+                    .conn
+                    .stream(query.sql, query.args, &tx)
+                    .instrument(span)
+                    .await;
+                if let Err(e) = r {
+                    let _ = tx.send(Err(e)).await;
+                }
+            })
+        })
+    }
+
+    fn execute<'e, 'q: 'e>(self, query: Query<'q>) -> BoxFuture<'e, Result<u64>>
+    where
+        'c: 'e,
+    {
+        Box::pin(async move {
+            let (t, span) = pool_defaults(self, query.sql);
+            self.run_statement::<()>(query, Op::Execute, t, span)
+                .await
+                .map(count)
+        })
+    }
+}

@@ -1,0 +1,281 @@
+//! One SQL Server connection and the bookkeeping that keeps a pool clean.
+//!
+//! A [`Connection`] is a tiberius client plus flags the pool reads when the
+//! connection comes back:
+//!
+//! * *in flight*: a request started and did not finish (its future was dropped:
+//!   cancelled, timed out) — the TDS stream is out of sync, so it is discarded;
+//! * *broken*: it saw an I/O error, a fatal server error or a command timeout —
+//!   discarded;
+//! * *needs reset*: it may carry an open transaction or a changed isolation
+//!   level — `IF @@TRANCOUNT > 0 ROLLBACK; SET TRANSACTION ISOLATION LEVEL READ
+//!   COMMITTED` runs before reuse, and if that fails it is discarded.
+//!
+//! ```no_run
+//! # async fn demo(pool: mssqlx_runtime::Pool) -> Result<(), mssqlx_runtime::Error> {
+//! let conn = pool.acquire().await?;
+//! assert!(!conn.is_broken());
+//! # Ok(()) }
+//! ```
+
+use std::time::{Duration, Instant};
+
+use futures_util::TryStreamExt;
+use tiberius::{Client, QueryItem, ToSql};
+use tokio::net::TcpStream;
+use tokio_util::compat::Compat;
+
+use crate::error::{Error, Result};
+use crate::from_row::FromRow;
+
+/// The tiberius client type the pool manages.
+pub type TdsClient = Client<Compat<TcpStream>>;
+
+/// How long a timed-out request waits for the server to acknowledge its cancellation.
+const CANCEL_GRACE: Duration = Duration::from_millis(250);
+
+/// What a statement should return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    All,
+    First,
+    Execute,
+}
+
+/// The result of a statement.
+pub(crate) enum Out<T> {
+    Rows(Vec<T>),
+    Count(u64),
+}
+
+/// A connection with its pool bookkeeping.
+pub struct Connection {
+    pub(crate) client: TdsClient,
+    id: u64,
+    in_flight: bool,
+    broken: bool,
+    pub(crate) needs_reset: bool,
+    last_used: Instant,
+    created: Instant,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("id", &self.id)
+            .field("broken", &self.is_broken())
+            .field("needs_reset", &self.needs_reset)
+            .field("age", &self.created.elapsed())
+            .finish()
+    }
+}
+
+impl Connection {
+    pub(crate) fn new(client: TdsClient, id: u64) -> Self {
+        let now = Instant::now();
+        Connection {
+            client,
+            id,
+            in_flight: false,
+            broken: false,
+            needs_reset: false,
+            last_used: now,
+            created: now,
+        }
+    }
+
+    /// The pool's id of this connection (for logs).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// True if this connection must not be reused.
+    pub fn is_broken(&self) -> bool {
+        self.broken || self.in_flight
+    }
+
+    /// Time since the last request finished.
+    pub fn idle_for(&self) -> Duration {
+        self.last_used.elapsed()
+    }
+
+    /// Marks the connection as unusable.
+    pub(crate) fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+
+    /// The underlying tiberius client, for what the executor does not cover.
+    /// A request left unfinished on it makes the pool discard the connection.
+    pub fn client(&mut self) -> &mut TdsClient {
+        self.needs_reset = true;
+        &mut self.client
+    }
+
+    fn finish<R>(&mut self, r: Result<R>) -> Result<R> {
+        self.in_flight = false;
+        self.last_used = Instant::now();
+        if let Err(e) = &r {
+            if e.breaks_connection() {
+                self.broken = true;
+            }
+        }
+        r
+    }
+
+    /// Runs one parameterized statement (sp_executesql RPC).
+    pub(crate) async fn run<T: FromRow>(
+        &mut self,
+        sql: &str,
+        args: &[&dyn ToSql],
+        op: Op,
+    ) -> Result<Out<T>> {
+        self.in_flight = true;
+        let r = self.run_inner(sql, args, op).await;
+        self.finish(r)
+    }
+
+    async fn run_inner<T: FromRow>(
+        &mut self,
+        sql: &str,
+        args: &[&dyn ToSql],
+        op: Op,
+    ) -> Result<Out<T>> {
+        if op == Op::Execute {
+            let res = self
+                .client
+                .execute(sql, args)
+                .await
+                .map_err(Error::from_request)?;
+            return Ok(Out::Count(res.rows_affected().iter().sum()));
+        }
+        let mut stream = self
+            .client
+            .query(sql, args)
+            .await
+            .map_err(Error::from_request)?;
+        let mut rows = Vec::new();
+        let mut decode_error = None;
+        // Read to the end even after the first row or a decode error, so the
+        // connection is left at a clean message boundary.
+        while let Some(item) = stream.try_next().await.map_err(Error::from_request)? {
+            if let QueryItem::Row(row) = item {
+                if row.result_index() != 0 || decode_error.is_some() {
+                    continue;
+                }
+                if op == Op::First && !rows.is_empty() {
+                    continue;
+                }
+                match T::from_row(&row) {
+                    Ok(v) => rows.push(v),
+                    Err(e) => decode_error = Some(e),
+                }
+            }
+        }
+        match decode_error {
+            Some(e) => Err(e),
+            None => Ok(Out::Rows(rows)),
+        }
+    }
+
+    /// Streams rows of the first result set into `sink`, stopping early if the
+    /// receiver is gone (the connection is then left unfinished and discarded).
+    pub(crate) async fn stream<T: FromRow>(
+        &mut self,
+        sql: &str,
+        args: &[&dyn ToSql],
+        sink: &tokio::sync::mpsc::Sender<Result<T>>,
+    ) -> Result<()> {
+        self.in_flight = true;
+        let r = async {
+            let mut stream = self
+                .client
+                .query(sql, args)
+                .await
+                .map_err(Error::from_request)?;
+            while let Some(item) = stream.try_next().await.map_err(Error::from_request)? {
+                if let QueryItem::Row(row) = item {
+                    if row.result_index() == 0 && sink.send(T::from_row(&row)).await.is_err() {
+                        // Consumer gone: leave the request unfinished.
+                        return Ok(false);
+                    }
+                }
+            }
+            Ok(true)
+        }
+        .await;
+        match r {
+            Ok(true) => self.finish(Ok(())),
+            Ok(false) => Ok(()),
+            Err(e) => self.finish(Err(e)),
+        }
+    }
+
+    /// Runs a batch without parameters (transaction control, session settings).
+    pub(crate) async fn batch(&mut self, sql: &str) -> Result<()> {
+        self.in_flight = true;
+        let r = async {
+            let stream = self
+                .client
+                .simple_query(sql)
+                .await
+                .map_err(Error::from_request)?;
+            stream.into_results().await.map_err(Error::from_request)?;
+            Ok(())
+        }
+        .await;
+        self.finish(r)
+    }
+
+    /// Runs a batch returning one integer (e.g. `SELECT XACT_STATE()`).
+    pub(crate) async fn scalar_i32(&mut self, sql: &str) -> Result<Option<i32>> {
+        self.in_flight = true;
+        let r = async {
+            let stream = self
+                .client
+                .simple_query(sql)
+                .await
+                .map_err(Error::from_request)?;
+            let row = stream.into_row().await.map_err(Error::from_request)?;
+            Ok(match row {
+                Some(row) => match row.try_get::<i16, usize>(0) {
+                    Ok(v) => v.map(i32::from),
+                    Err(_) => row.try_get::<i32, usize>(0).ok().flatten(),
+                },
+                None => None,
+            })
+        }
+        .await;
+        self.finish(r)
+    }
+
+    /// Runs `run` under a command timeout; on expiry the request is cancelled
+    /// (TDS attention) and the connection marked broken.
+    pub(crate) async fn run_timed<T: FromRow>(
+        &mut self,
+        sql: &str,
+        args: &[&dyn ToSql],
+        op: Op,
+        timeout: Option<Duration>,
+    ) -> Result<Out<T>> {
+        let Some(limit) = timeout else {
+            return self.run(sql, args, op).await;
+        };
+        match tokio::time::timeout(limit, self.run(sql, args, op)).await {
+            Ok(r) => r,
+            Err(_) => {
+                self.cancel_after_timeout().await;
+                Err(Error::CommandTimeout { timeout: limit })
+            }
+        }
+    }
+
+    pub(crate) async fn cancel_after_timeout(&mut self) {
+        self.broken = true;
+        let _ = tokio::time::timeout(CANCEL_GRACE, self.client.cancel_query()).await;
+        tracing::warn!(
+            target: "mssqlx::pool",
+            connection = self.id,
+            "command timeout: request cancelled, connection will be discarded"
+        );
+    }
+}

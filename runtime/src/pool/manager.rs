@@ -1,0 +1,372 @@
+//! The bb8 connection manager: how a connection is opened, checked and judged.
+//!
+//! Opening a connection ([`ConnectionManager::connect`]):
+//!
+//! 1. ask the [`AccessTokenProvider`](crate::AccessTokenProvider), if any, for a token;
+//! 2. dial TCP (bounded by the connect timeout), TLS unless the string says
+//!    `encrypt=DANGER_PLAINTEXT`, log in;
+//! 3. follow Azure SQL's gateway redirect (`Error::Routing { host, port }`) by
+//!    re-dialling the given address, at most `max_redirects` times;
+//! 4. run the [session settings](crate::session) batch;
+//! 5. on a transient failure (see [`crate::retry`], unit *connect*) retry with
+//!    exponential backoff and full jitter; a login failure (18456) or a TLS
+//!    error is returned at once.
+//!
+//! A failure that exhausts the retries is *broadcast* to every checkout waiting
+//! at that moment, so callers see "login failed" or "connection refused"
+//! instead of a pool timeout (bb8 alone would only report the timeout).
+//!
+//! Before reuse ([`ConnectionManager::is_valid`]) a connection that may carry a
+//! transaction or a changed isolation level is reset, and one idle for more
+//! than a second is pinged with `SELECT 1` if health checks are on. A
+//! connection that is broken (I/O error, dropped mid-request, command timeout)
+//! is discarded ([`ConnectionManager::has_broken`]).
+//!
+//! The manager can be used with bb8 directly:
+//!
+//! ```no_run
+//! use mssqlx_runtime::{ConnectOptions, ConnectionManager, PoolOptions};
+//!
+//! # async fn demo() -> Result<(), mssqlx_runtime::Error> {
+//! let opts: ConnectOptions = "mssql://sa:pw@localhost/db".parse()?;
+//! let manager = ConnectionManager::new(opts, &PoolOptions::default());
+//! let pool = bb8::Pool::builder().build_unchecked(manager);
+//! # let _ = pool; Ok(()) }
+//! ```
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tiberius::{AuthMethod, Client};
+use tokio::net::TcpStream;
+use tokio::sync::broadcast;
+use tokio_util::compat::TokioAsyncWriteCompatExt;
+
+use crate::connect_string::ConnectOptions;
+use crate::error::{Error, Result};
+use crate::pool::connection::Connection;
+use crate::pool::options::{
+    AccessTokenProvider, PoolOptions, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
+    DEFAULT_CONNECT_TIMEOUT,
+};
+use crate::retry::{self, RetryPolicy, RetryUnit};
+use crate::session::{PING_SQL, RESET_SQL, SESSION_SETTINGS, SESSION_SETTINGS_XACT_ABORT};
+
+/// Opens, checks and judges connections for bb8.
+#[derive(Clone, Debug)]
+pub struct ConnectionManager {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    options: ConnectOptions,
+    connect_timeout: Duration,
+    connect_retry: RetryPolicy,
+    max_redirects: u8,
+    token_provider: Option<Arc<dyn AccessTokenProvider>>,
+    session_sql: &'static str,
+    health_check: bool,
+    health_check_after: Duration,
+    failures: broadcast::Sender<Error>,
+    next_id: AtomicU64,
+    opened: AtomicU64,
+    failed: AtomicU64,
+    discarded: AtomicU64,
+    resets: AtomicU64,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionManager")
+            .field("options", &self.options)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("connect_retry", &self.connect_retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Counters of what the manager did (for tests and metrics).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ManagerStats {
+    /// Connections opened.
+    pub opened: u64,
+    /// Connect attempts that failed after their retries.
+    pub failed: u64,
+    /// Connections discarded (broken, failed reset or health check).
+    pub discarded: u64,
+    /// Connections reset before reuse.
+    pub resets: u64,
+}
+
+impl ConnectionManager {
+    /// A manager for `options`, with the connect settings of `pool`.
+    pub fn new(options: ConnectOptions, pool: &PoolOptions) -> Self {
+        let s = &options.settings;
+        let connect_timeout = pool
+            .connect_timeout
+            .or(s.connect_timeout)
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let connect_retry = RetryPolicy {
+            max_retries: pool
+                .connect_retries
+                .or(s.connect_retries)
+                .unwrap_or(DEFAULT_CONNECT_RETRIES),
+            base_delay: pool
+                .connect_retry_backoff
+                .or(s.connect_retry_backoff)
+                .unwrap_or(DEFAULT_CONNECT_BACKOFF),
+            max_delay: pool.connect_retry_max_delay,
+            throttle_delay: pool.retry.throttle_delay,
+        };
+        let options = match pool.readonly {
+            Some(ro) => options.readonly(ro),
+            None => options,
+        };
+        let (failures, _) = broadcast::channel(16);
+        ConnectionManager {
+            shared: Arc::new(Shared {
+                options,
+                connect_timeout,
+                connect_retry,
+                max_redirects: pool.max_redirects,
+                token_provider: pool.token_provider.clone(),
+                session_sql: if pool.xact_abort {
+                    SESSION_SETTINGS_XACT_ABORT
+                } else {
+                    SESSION_SETTINGS
+                },
+                health_check: pool.health_check,
+                health_check_after: pool.health_check_after,
+                failures,
+                next_id: AtomicU64::new(1),
+                opened: AtomicU64::new(0),
+                failed: AtomicU64::new(0),
+                discarded: AtomicU64::new(0),
+                resets: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The options connections are opened with.
+    pub fn options(&self) -> &ConnectOptions {
+        &self.shared.options
+    }
+
+    /// What the manager did so far.
+    pub fn stats(&self) -> ManagerStats {
+        let s = &self.shared;
+        ManagerStats {
+            opened: s.opened.load(Ordering::Relaxed),
+            failed: s.failed.load(Ordering::Relaxed),
+            discarded: s.discarded.load(Ordering::Relaxed),
+            resets: s.resets.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Connect failures (after retries) from now on.
+    pub(crate) fn subscribe_failures(&self) -> broadcast::Receiver<Error> {
+        self.shared.failures.subscribe()
+    }
+
+    /// Opens one connection, with retries on transient errors.
+    pub async fn open(&self) -> Result<Connection> {
+        let r = retry::run(self.shared.connect_retry, RetryUnit::Connect, |_| {
+            self.connect_once()
+        })
+        .await;
+        match r {
+            Ok(c) => {
+                self.shared.opened.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(
+                    target: "mssqlx::pool",
+                    connection = c.id(),
+                    server = %self.shared.options.host(),
+                    "opened connection"
+                );
+                Ok(c)
+            }
+            Err(e) => {
+                self.shared.failed.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(
+                    target: "mssqlx::pool",
+                    server = %self.shared.options.host(),
+                    error = %e,
+                    "connect failed"
+                );
+                let _ = self.shared.failures.send(e.clone());
+                Err(e)
+            }
+        }
+    }
+
+    async fn connect_once(&self) -> Result<Connection> {
+        let s = &self.shared;
+        let timeout = s.connect_timeout;
+        let addr = s.options.addr();
+        match tokio::time::timeout(timeout, self.dial_and_login()).await {
+            Ok(r) => r,
+            Err(_) => Err(Error::ConnectTimeout { addr, timeout }),
+        }
+    }
+
+    async fn dial_and_login(&self) -> Result<Connection> {
+        let s = &self.shared;
+        let mut config = s.options.config.clone();
+        // The runtime enforces its own per-statement command timeout.
+        config.command_timeout(None);
+        config.handshake_timeout(Some(s.connect_timeout));
+        if let Some(provider) = &s.token_provider {
+            let token = provider.access_token().await.map_err(|e| match e {
+                Error::TokenProvider(m) => Error::TokenProvider(m),
+                other => Error::TokenProvider(other.to_string()),
+            })?;
+            config.authentication(AuthMethod::aad_token(token));
+        }
+        let mut redirects = 0u8;
+        let client = loop {
+            let addr = config.get_addr();
+            let tcp = TcpStream::connect(&addr)
+                .await
+                .map_err(|e| Error::Unreachable {
+                    addr: addr.clone(),
+                    kind: e.kind(),
+                    message: e.to_string(),
+                })?;
+            let _ = tcp.set_nodelay(true);
+            match Client::connect(config.clone(), tcp.compat_write()).await {
+                Ok(client) => break client,
+                Err(tiberius::error::Error::Routing { host, port }) => {
+                    redirects += 1;
+                    let target = format!("{host}:{port}");
+                    if redirects > s.max_redirects {
+                        return Err(Error::TooManyRedirects {
+                            limit: s.max_redirects,
+                            last: target,
+                        });
+                    }
+                    tracing::info!(
+                        target: "mssqlx::pool",
+                        redirect = %target,
+                        "login redirected by the gateway"
+                    );
+                    config = s.options.redirected(&host, port);
+                    config.command_timeout(None);
+                    config.handshake_timeout(Some(s.connect_timeout));
+                    if let Some(provider) = &s.token_provider {
+                        let token = provider
+                            .access_token()
+                            .await
+                            .map_err(|e| Error::TokenProvider(e.to_string()))?;
+                        config.authentication(AuthMethod::aad_token(token));
+                    }
+                }
+                Err(e) => return Err(self.login_error(e, &addr)),
+            }
+        };
+        let id = s.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut conn = Connection::new(client, id);
+        conn.batch(s.session_sql).await?;
+        Ok(conn)
+    }
+
+    fn login_error(&self, e: tiberius::error::Error, addr: &str) -> Error {
+        use tiberius::error::Error as T;
+        match e {
+            T::Server(token) if token.code() == 18456 => Error::LoginFailed {
+                user: self.shared.options.user().unwrap_or("").to_string(),
+                message: token.message().to_string(),
+            },
+            T::Server(token) => Error::from_token(token),
+            T::Io {
+                kind: std::io::ErrorKind::TimedOut,
+                ..
+            } => Error::ConnectTimeout {
+                addr: addr.to_string(),
+                timeout: self.shared.connect_timeout,
+            },
+            T::Io { kind, message } => Error::Unreachable {
+                addr: addr.to_string(),
+                kind,
+                message,
+            },
+            T::Tls(message) => Error::Tls {
+                addr: addr.to_string(),
+                message,
+            },
+            other => Error::Driver(other.to_string()),
+        }
+    }
+
+    fn discard(&self, conn: &Connection, reason: &str) {
+        self.shared.discarded.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(
+            target: "mssqlx::pool",
+            connection = conn.id(),
+            reason,
+            "discarding connection"
+        );
+    }
+}
+
+impl bb8::ManageConnection for ConnectionManager {
+    type Connection = Connection;
+    type Error = Error;
+
+    fn connect(&self) -> impl std::future::Future<Output = Result<Connection>> + Send {
+        self.open()
+    }
+
+    #[allow(clippy::manual_async_fn)] // the trait requires the future to be Send
+    fn is_valid(
+        &self,
+        conn: &mut Connection,
+    ) -> impl std::future::Future<Output = Result<()>> + Send {
+        async move {
+            if conn.is_broken() {
+                return Err(Error::Driver("connection is broken".into()));
+            }
+            let limit = self.shared.connect_timeout;
+            if conn.needs_reset {
+                let r = match tokio::time::timeout(limit, conn.batch(RESET_SQL)).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        conn.mark_broken();
+                        Err(Error::CommandTimeout { timeout: limit })
+                    }
+                };
+                if let Err(e) = r {
+                    tracing::warn!(target: "mssqlx::pool", connection = conn.id(), error = %e, "reset before reuse failed");
+                    conn.mark_broken();
+                    return Err(e);
+                }
+                conn.needs_reset = false;
+                self.shared.resets.fetch_add(1, Ordering::Relaxed);
+            } else if self.shared.health_check && conn.idle_for() >= self.shared.health_check_after
+            {
+                let r = match tokio::time::timeout(limit, conn.batch(PING_SQL)).await {
+                    Ok(r) => r,
+                    Err(_) => {
+                        conn.mark_broken();
+                        Err(Error::CommandTimeout { timeout: limit })
+                    }
+                };
+                if let Err(e) = r {
+                    tracing::warn!(target: "mssqlx::pool", connection = conn.id(), error = %e, "health check failed");
+                    conn.mark_broken();
+                    return Err(e);
+                }
+            }
+            Ok(())
+        }
+    }
+
+    fn has_broken(&self, conn: &mut Connection) -> bool {
+        if conn.is_broken() {
+            self.discard(conn, "broken or dropped mid-request");
+            true
+        } else {
+            false
+        }
+    }
+}

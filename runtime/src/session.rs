@@ -1,0 +1,37 @@
+//! The session settings every new connection gets before it is handed out.
+//!
+//! The compile-time analyzer (DESIGN §3) decides nullability assuming these
+//! settings, so the runtime sets them on every connection, whatever the
+//! server's or login's defaults:
+//!
+//! | setting | why |
+//! |---|---|
+//! | `ANSI_NULLS ON` | `= NULL` is never true; required for indexed views and filtered indexes |
+//! | `ANSI_PADDING ON` | trailing blanks and zeros are kept |
+//! | `ANSI_WARNINGS ON` | divide by zero / overflow is an error, not a silent NULL |
+//! | `ARITHABORT ON` | likewise, and matches SSMS so plans are shared |
+//! | `CONCAT_NULL_YIELDS_NULL ON` | `'a' + NULL` is NULL |
+//! | `QUOTED_IDENTIFIER ON` | `"name"` is an identifier |
+//! | `ANSI_NULL_DFLT_ON ON` | `CREATE TABLE` columns are NULL-able unless stated (ODBC/SqlClient default) |
+//!
+//! `XACT_ABORT` is left `OFF` (the server default) so that a failed statement
+//! inside a transaction can be handled or rolled back to a savepoint; enable
+//! it with [`PoolOptions::xact_abort`](crate::PoolOptions::xact_abort), which
+//! makes any run-time error roll the whole transaction back.
+//!
+//! ```
+//! assert!(mssqlx_runtime::session::SESSION_SETTINGS.contains("SET ARITHABORT ON"));
+//! ```
+
+/// The batch run on every new connection.
+pub const SESSION_SETTINGS: &str = "SET ANSI_NULLS ON; SET ANSI_PADDING ON; SET ANSI_WARNINGS ON; SET ARITHABORT ON; SET CONCAT_NULL_YIELDS_NULL ON; SET QUOTED_IDENTIFIER ON; SET ANSI_NULL_DFLT_ON ON;";
+
+/// The same, with `SET XACT_ABORT ON`.
+pub const SESSION_SETTINGS_XACT_ABORT: &str = "SET ANSI_NULLS ON; SET ANSI_PADDING ON; SET ANSI_WARNINGS ON; SET ARITHABORT ON; SET CONCAT_NULL_YIELDS_NULL ON; SET QUOTED_IDENTIFIER ON; SET ANSI_NULL_DFLT_ON ON; SET XACT_ABORT ON;";
+
+/// The batch that makes a returned connection clean again.
+pub const RESET_SQL: &str =
+    "IF @@TRANCOUNT > 0 ROLLBACK; SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+
+/// The cheap health check run before reusing an idle connection.
+pub const PING_SQL: &str = "SELECT 1";

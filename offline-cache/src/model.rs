@@ -279,6 +279,11 @@ pub struct Computed {
     /// `PERSISTED`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub persisted: bool,
+    /// True when the column's type is not known yet: a DDL import could not type the
+    /// expression with certainty. The column's `type` is then the placeholder
+    /// `sql_variant`, and the analyzer types `expression` against the table.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub untyped: bool,
 }
 
 /// Which end of a temporal table's period a column holds.

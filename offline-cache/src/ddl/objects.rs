@@ -1,0 +1,341 @@
+//! Schemas, alias types, table types, sequences, and `DROP`.
+//!
+//! - `CREATE SCHEMA name [AUTHORIZATION owner]`;
+//! - `ALTER SCHEMA target TRANSFER [OBJECT::]schema.name` moves a table, view, routine
+//!   or type;
+//! - `CREATE TYPE name FROM base [NULL | NOT NULL]`: an alias type; columns declared with
+//!   it get its base type and, unless they say otherwise, its nullability;
+//! - `EXEC sp_addtype name, 'base', 'NOT NULL'`: the legacy spelling of the same (pubs);
+//! - `CREATE TYPE name AS TABLE (...)`: a table type, for table-valued parameters;
+//! - `CREATE SEQUENCE name [AS type] [START WITH n] [INCREMENT BY n] ...`, options in
+//!   any order (`bigint` unless stated);
+//! - `DROP TABLE | VIEW | PROCEDURE | FUNCTION | TYPE | SEQUENCE | SCHEMA
+//!   [IF EXISTS] name, ...` removes what an earlier statement created.
+
+use sqlparser::tokenizer::Token;
+
+use super::create_table::table_type_body;
+use super::data_type::parse_type;
+use super::tokens::{Cursor, PResult};
+use super::Ctx;
+use crate::model::{AliasType, ObjectName, Sequence};
+use crate::types::SqlType;
+
+/// `CREATE SCHEMA name [AUTHORIZATION owner]`.
+pub(crate) fn create_schema(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    cur.expect_kw("CREATE")?;
+    cur.expect_kw("SCHEMA")?;
+    let name = if cur.is_kw("AUTHORIZATION") {
+        cur.pos += 1;
+        cur.ident()? // `CREATE SCHEMA AUTHORIZATION owner`: the schema is named for its owner
+    } else {
+        let n = cur.ident()?;
+        if cur.eat_kw("AUTHORIZATION") {
+            cur.ident()?;
+        }
+        n
+    };
+    if !cur.at_end() {
+        return cur.err("schema elements inside CREATE SCHEMA are not supported; create them in their own statements");
+    }
+    let name = ctx.schema_name(&name);
+    ctx.db.schema_mut(&name);
+    Ok(())
+}
+
+/// `ALTER SCHEMA target TRANSFER [kind::]schema.name`.
+pub(crate) fn alter_schema(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    cur.expect_kw("ALTER")?;
+    cur.expect_kw("SCHEMA")?;
+    let target = ctx.schema_name(&cur.ident()?);
+    cur.expect_kw("TRANSFER")?;
+    if matches!(cur.peek_at(1), Some(Token::DoubleColon)) {
+        cur.pos += 2;
+    }
+    let parts = cur.dotted_name()?;
+    let from = ctx.object_name(&parts);
+    if !cur.at_end() {
+        return cur.expected("the end of ALTER SCHEMA");
+    }
+    let Some((schema_key, _)) = ctx.db.schema(&from.schema).map(|(k, s)| (k.to_string(), s)) else {
+        return cur.err(format!(
+            "schema `{}` was not created by the scripts",
+            from.schema
+        ));
+    };
+    let src = ctx
+        .db
+        .schemas
+        .get_mut(&schema_key)
+        .expect("schema found above");
+    macro_rules! take {
+        ($field:ident) => {{
+            let key = src
+                .$field
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case(&from.name))
+                .cloned();
+            key.and_then(|k| src.$field.remove(&k).map(|v| (k, v)))
+        }};
+    }
+    if let Some((k, v)) = take!(tables) {
+        ctx.db.schema_mut(&target).tables.insert(k, v);
+    } else if let Some((k, v)) = take!(views) {
+        ctx.db.schema_mut(&target).views.insert(k, v);
+    } else if let Some((k, v)) = take!(procedures) {
+        ctx.db.schema_mut(&target).procedures.insert(k, v);
+    } else if let Some((k, v)) = take!(functions) {
+        ctx.db.schema_mut(&target).functions.insert(k, v);
+    } else if let Some((k, v)) = take!(alias_types) {
+        ctx.db.schema_mut(&target).alias_types.insert(k, v);
+    } else if let Some((k, v)) = take!(table_types) {
+        ctx.db.schema_mut(&target).table_types.insert(k, v);
+    } else if let Some((k, v)) = take!(sequences) {
+        ctx.db.schema_mut(&target).sequences.insert(k, v);
+    } else {
+        return cur.err(format!("`{from}` was not created by the scripts"));
+    }
+    Ok(())
+}
+
+/// `CREATE TYPE name FROM base [NULL | NOT NULL]` or `CREATE TYPE name AS TABLE (...)`.
+pub(crate) fn create_type(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    cur.expect_kw("CREATE")?;
+    cur.expect_kw("TYPE")?;
+    let parts = cur.dotted_name()?;
+    let name = ctx.object_name(&parts);
+    if cur.eat_kw("FROM") {
+        let ty = parse_type(cur, ctx, false)?;
+        if ty.alias.is_some() {
+            return cur.err("an alias type must be based on a system type");
+        }
+        let nullable = if cur.eat_kws(&["NOT", "NULL"]) {
+            false
+        } else {
+            cur.eat_kw("NULL");
+            true
+        };
+        if !cur.at_end() {
+            return cur.expected("the end of CREATE TYPE");
+        }
+        insert_alias(ctx, name, ty.ty, nullable);
+        Ok(())
+    } else if cur.eat_kws(&["AS", "TABLE"]) {
+        let tt = table_type_body(ctx, cur, &name)?;
+        ctx.db
+            .schema_mut(&name.schema)
+            .table_types
+            .insert(name.name, tt);
+        Ok(())
+    } else if cur.is_kw("EXTERNAL") {
+        cur.err("CLR user-defined types are not supported")
+    } else {
+        cur.expected("`FROM` or `AS TABLE`")
+    }
+}
+
+fn insert_alias(ctx: &mut Ctx<'_>, name: ObjectName, ty: SqlType, nullable: bool) {
+    ctx.db
+        .schema_mut(&name.schema)
+        .alias_types
+        .insert(name.name, AliasType { ty, nullable });
+}
+
+/// One `sp_addtype` / `sp_droptype` argument: `[@param =] value`, value a string or a name.
+fn proc_arg(cur: &mut Cursor<'_>) -> PResult<String> {
+    if matches!(cur.peek(), Some(Token::Word(w)) if w.value.starts_with('@')) && cur.is_at_eq(1) {
+        cur.pos += 2;
+    }
+    let v = match cur.peek() {
+        Some(Token::SingleQuotedString(s)) | Some(Token::NationalStringLiteral(s)) => s.clone(),
+        Some(Token::Word(w)) => w.value.clone(),
+        _ => return cur.expected("an argument"),
+    };
+    cur.pos += 1;
+    Ok(v)
+}
+
+impl Cursor<'_> {
+    fn is_at_eq(&self, n: usize) -> bool {
+        matches!(self.peek_at(n), Some(Token::Eq))
+    }
+}
+
+/// `EXEC sp_addtype name, 'base type' [, 'NULL' | 'NOT NULL' | 'NONULL']`.
+pub(crate) fn sp_addtype(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    skip_exec_and_proc_name(cur)?;
+    let name = proc_arg(cur)?;
+    cur.expect(&Token::Comma, "`,` and the base type")?;
+    let base = proc_arg(cur)?;
+    let ty: SqlType = base.parse().map_err(|e: crate::types::TypeError| {
+        super::tokens::ParseError::new(cur.line(), format!("sp_addtype base type: {e}"))
+    })?;
+    let nullable = if cur.eat(&Token::Comma) {
+        let n = proc_arg(cur)?.to_ascii_uppercase();
+        match n.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+            "NULL" => true,
+            "NOT NULL" | "NONULL" => false,
+            other => {
+                return cur.err(format!(
+                    "sp_addtype nullability `{other}` is not NULL, NOT NULL or NONULL"
+                ))
+            }
+        }
+    } else {
+        true
+    };
+    if cur.eat(&Token::Comma) {
+        proc_arg(cur)?; // owner
+    }
+    if !cur.at_end() {
+        return cur.expected("the end of sp_addtype");
+    }
+    let parts: Vec<String> = name.split('.').map(str::to_string).collect();
+    let name = ctx.object_name(&parts);
+    insert_alias(ctx, name, ty, nullable);
+    Ok(())
+}
+
+/// `EXEC sp_droptype name`.
+pub(crate) fn sp_droptype(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    skip_exec_and_proc_name(cur)?;
+    let name = proc_arg(cur)?;
+    let name = ctx.object_name(&[name]);
+    remove(ctx, "TYPE", &name);
+    Ok(())
+}
+
+fn skip_exec_and_proc_name(cur: &mut Cursor<'_>) -> PResult<()> {
+    if !(cur.eat_kw("EXEC") || cur.eat_kw("EXECUTE")) {
+        return cur.expected("EXEC");
+    }
+    cur.dotted_name()?;
+    Ok(())
+}
+
+/// `CREATE SEQUENCE name [AS type] [START WITH n] [INCREMENT BY n] [MINVALUE ...] ...`.
+pub(crate) fn create_sequence(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    cur.expect_kw("CREATE")?;
+    cur.expect_kw("SEQUENCE")?;
+    let parts = cur.dotted_name()?;
+    let name = ctx.object_name(&parts);
+    let mut seq = Sequence {
+        ty: SqlType::BigInt,
+        start: None,
+        increment: None,
+    };
+    let number = |cur: &mut Cursor<'_>| -> PResult<String> {
+        let neg = cur.eat(&Token::Minus);
+        match cur.peek() {
+            Some(Token::Number(n, _)) => {
+                let n = if neg { format!("-{n}") } else { n.clone() };
+                cur.pos += 1;
+                Ok(n)
+            }
+            _ => cur.expected("a number"),
+        }
+    };
+    while !cur.at_end() {
+        if cur.eat_kw("AS") {
+            let t = parse_type(cur, ctx, false)?;
+            seq.ty = t.ty;
+        } else if cur.eat_kws(&["START", "WITH"]) {
+            seq.start = Some(number(cur)?);
+        } else if cur.eat_kws(&["INCREMENT", "BY"]) {
+            seq.increment = Some(number(cur)?);
+        } else if cur.eat_kw("MINVALUE") || cur.eat_kw("MAXVALUE") || cur.eat_kw("CACHE") {
+            if matches!(cur.peek(), Some(Token::Number(..)) | Some(Token::Minus)) {
+                number(cur)?;
+            }
+        } else if cur.eat_kws(&["NO", "MINVALUE"])
+            || cur.eat_kws(&["NO", "MAXVALUE"])
+            || cur.eat_kws(&["NO", "CYCLE"])
+            || cur.eat_kws(&["NO", "CACHE"])
+            || cur.eat_kw("CYCLE")
+        {
+        } else {
+            return cur.expected("a sequence option (AS, START WITH, INCREMENT BY, MINVALUE, MAXVALUE, CYCLE, CACHE)");
+        }
+    }
+    if !matches!(
+        seq.ty,
+        SqlType::TinyInt
+            | SqlType::SmallInt
+            | SqlType::Int
+            | SqlType::BigInt
+            | SqlType::Decimal { scale: 0, .. }
+            | SqlType::Numeric { scale: 0, .. }
+    ) {
+        return cur.err(format!("a sequence cannot be of type {}", seq.ty));
+    }
+    ctx.db
+        .schema_mut(&name.schema)
+        .sequences
+        .insert(name.name, seq);
+    Ok(())
+}
+
+/// `DROP kind [IF EXISTS] name [, name ...]`.
+pub(crate) fn drop(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    cur.expect_kw("DROP")?;
+    let kind = match cur.next().and_then(|t| super::tokens::kw_of(&t.token)) {
+        Some(k) => k,
+        None => return cur.expected("an object kind"),
+    };
+    cur.eat_kws(&["IF", "EXISTS"]);
+    let mut names = Vec::new();
+    loop {
+        let parts = cur.dotted_name()?;
+        names.push(if kind == "SCHEMA" {
+            ObjectName::new(
+                ctx.schema_name(&parts.last().cloned().unwrap_or_default()),
+                "",
+            )
+        } else {
+            ctx.object_name(&parts)
+        });
+        if !cur.eat(&Token::Comma) {
+            break;
+        }
+    }
+    if !cur.at_end() {
+        return cur.expected("the end of DROP");
+    }
+    for n in names {
+        remove(ctx, &kind, &n);
+    }
+    Ok(())
+}
+
+/// Removes an object if it exists (dropping what does not exist is not an error here:
+/// scripts guard their drops, and the guard is not evaluated).
+fn remove(ctx: &mut Ctx<'_>, kind: &str, name: &ObjectName) {
+    if kind == "SCHEMA" {
+        let key = ctx.db.schema(&name.schema).map(|(k, _)| k.to_string());
+        if let Some(k) = key {
+            ctx.db.schemas.remove(&k);
+        }
+        return;
+    }
+    let Some(key) = ctx.db.schema(&name.schema).map(|(k, _)| k.to_string()) else {
+        return;
+    };
+    let s = ctx.db.schemas.get_mut(&key).expect("schema found above");
+    fn rm<T>(map: &mut std::collections::BTreeMap<String, T>, name: &str) {
+        if let Some(k) = map.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned() {
+            map.remove(&k);
+        }
+    }
+    match kind {
+        "TABLE" => rm(&mut s.tables, &name.name),
+        "VIEW" => rm(&mut s.views, &name.name),
+        "PROC" | "PROCEDURE" => rm(&mut s.procedures, &name.name),
+        "FUNCTION" => rm(&mut s.functions, &name.name),
+        "TYPE" => {
+            rm(&mut s.alias_types, &name.name);
+            rm(&mut s.table_types, &name.name);
+        }
+        "SEQUENCE" => rm(&mut s.sequences, &name.name),
+        _ => {}
+    }
+}

@@ -56,6 +56,8 @@ impl TlsIdentity {
 pub(crate) struct PreloginFramed {
     inner: TcpStream,
     handshaking: bool,
+    /// Whether our writes still need PRELOGIN framing.
+    framing_writes: bool,
     /// Bytes already read from the socket (left over by the packet reader).
     read_buf: BytesMut,
     /// Payload bytes left in the current PRELOGIN packet.
@@ -68,6 +70,7 @@ impl PreloginFramed {
         PreloginFramed {
             inner,
             handshaking: true,
+            framing_writes: true,
             read_buf: already_read,
             packet_left: 0,
             write_buf: BytesMut::new(),
@@ -76,6 +79,7 @@ impl PreloginFramed {
 
     pub(crate) fn handshake_complete(&mut self) {
         self.handshaking = false;
+        self.framing_writes = false;
     }
 
     pub(crate) fn into_inner(self) -> TcpStream {
@@ -118,16 +122,22 @@ impl AsyncRead for PreloginFramed {
             return Pin::new(&mut this.inner).poll_read(cx, buf);
         }
         if this.handshaking && this.packet_left == 0 {
+            if !ready!(this.fill(cx, 1))? {
+                return Poll::Ready(Ok(()));
+            }
+            // A TLS record starts with a content type 0x14..=0x17, never the
+            // PRELOGIN type: once the client has finished its side of the
+            // handshake it sends raw records, possibly before we notice.
+            if this.read_buf[0] != PacketType::PreLogin as u8 {
+                this.handshaking = false;
+                let n = this.read_buf.len().min(buf.remaining());
+                buf.put_slice(&this.read_buf.split_to(n));
+                return Poll::Ready(Ok(()));
+            }
             if !ready!(this.fill(cx, HEADER_LEN))? {
                 return Poll::Ready(Ok(()));
             }
             let header = this.read_buf.split_to(HEADER_LEN);
-            if header[0] != PacketType::PreLogin as u8 {
-                return Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "expected a PRELOGIN packet during the TLS handshake",
-                )));
-            }
             let len = u16::from_be_bytes([header[2], header[3]]) as usize;
             this.packet_left = len.checked_sub(HEADER_LEN).ok_or_else(|| {
                 io::Error::new(
@@ -159,7 +169,7 @@ impl AsyncWrite for PreloginFramed {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
-        if !this.handshaking {
+        if !this.framing_writes {
             ready!(this.poll_drain(cx))?;
             return Pin::new(&mut this.inner).poll_write(cx, buf);
         }

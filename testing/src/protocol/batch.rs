@@ -41,7 +41,7 @@ pub fn decode(payload: &[u8]) -> Result<(u64, String), DecodeError> {
         0
     };
     let text = r.rest();
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return Err(DecodeError::invalid(
             "SQL batch text has an odd byte length",
         ));

@@ -68,7 +68,7 @@ fn read_type_info(r: &mut Reader<'_>) -> Result<Wire, DecodeError> {
             };
             Ok(Wire { code, len, ty })
         }
-        0x29 | 0x2A | 0x2B => {
+        0x29..=0x2B => {
             let scale = r.u8()?;
             if scale > 7 {
                 return Err(DecodeError::invalid(format!("time scale {scale}")));
@@ -248,7 +248,7 @@ fn plp(r: &mut Reader<'_>) -> Result<Option<Vec<u8>>, DecodeError> {
 }
 
 fn utf16(bytes: &[u8]) -> Result<String, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::invalid("odd UTF-16 byte length"));
     }
     let units = bytes

@@ -192,6 +192,11 @@ impl PoolOptions {
         self.connect_retry_backoff = Some(d);
         self
     }
+    /// Cap of the connect retries' backoff ceiling (default 30 s).
+    pub fn connect_retry_max_delay(mut self, d: Duration) -> Self {
+        self.connect_retry_max_delay = d;
+        self
+    }
     /// Default command timeout of each statement; `None` waits forever.
     /// Its expiry cancels the request and discards the connection.
     pub fn command_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {

@@ -118,7 +118,7 @@ async fn run(
     };
     out.send(
         PacketType::TabularResult,
-        &prelogin::encode_reply(encryption),
+        &prelogin::encode_reply(encryption, pre.fed_auth_required),
         true,
     )
     .await?;
@@ -154,10 +154,14 @@ async fn run(
     if encryption == prelogin::ENCRYPT_OFF {
         out.io = out.io.into_plain();
     }
-    let failure = if !shared.accepts(&login.username, &login.password) {
-        Some(ServerMessage::login_failed(&login.username))
-    } else {
-        shared.faults.take_login_error()
+    let failure = match &login.access_token {
+        Some(token) if !shared.accepts_token(token) => {
+            Some(ServerMessage::login_failed("<token-identified principal>"))
+        }
+        None if !shared.accepts(&login.username, &login.password) => {
+            Some(ServerMessage::login_failed(&login.username))
+        }
+        _ => shared.faults.take_login_error(),
     };
     if let Some(error) = failure {
         shared.counters.failed_logins.fetch_add(1, Ordering::SeqCst);
@@ -167,8 +171,6 @@ async fn run(
         out.send(PacketType::TabularResult, &buf, true).await?;
         return Ok(());
     }
-    shared.counters.logins.fetch_add(1, Ordering::SeqCst);
-
     let packet_size = if (512..=32767).contains(&login.packet_size) {
         login.packet_size
     } else {
@@ -183,6 +185,16 @@ async fn run(
         v @ (0x7200_0009 | 0x7209_0002 | 0x730A_0003 | 0x730B_0003 | 0x7400_0004) => v,
         _ => 0x7400_0004,
     };
+    if let Some((host, port)) = shared.faults.take_redirect() {
+        shared.counters.redirects.fetch_add(1, Ordering::SeqCst);
+        let mut buf = BytesMut::new();
+        token::put_login_ack(&mut buf, tds_version);
+        token::put_envchange_routing(&mut buf, &host, port);
+        token::put_done(&mut buf, token::DONE, 0, 0, 0);
+        out.send(PacketType::TabularResult, &buf, true).await?;
+        tracing::debug!(connection = id, %host, port, "fault: login redirected");
+        return Ok(());
+    }
     let mut buf = BytesMut::new();
     token::put_envchange_str(&mut buf, env::DATABASE, &database, "master");
     let info = |n, m: String| ServerMessage::new(n, m).class(0);
@@ -206,10 +218,14 @@ async fn run(
         &shared.server_name,
     );
     token::put_login_ack(&mut buf, tds_version);
+    if login.access_token.is_some() {
+        token::put_feature_ext_ack_fedauth(&mut buf);
+    }
     token::put_envchange_str(&mut buf, env::PACKET_SIZE, &packet_size.to_string(), "4096");
     token::put_done(&mut buf, token::DONE, 0, 0, 0);
     out.send(PacketType::TabularResult, &buf, true).await?;
     out.packet_size = packet_size as usize;
+    shared.counters.logins.fetch_add(1, Ordering::SeqCst);
 
     let session = Arc::new(Mutex::new(Session::new(
         id,

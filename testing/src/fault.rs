@@ -50,6 +50,7 @@ pub struct Faults {
     login_errors: Mutex<Vec<ServerMessage>>,
     statement_errors: Mutex<BTreeMap<u64, ServerMessage>>,
     refuse_until: Mutex<Option<Instant>>,
+    redirects: Mutex<Vec<(String, u16)>>,
 }
 
 fn take_one(counter: &AtomicU64) -> bool {
@@ -88,6 +89,15 @@ impl Faults {
             .insert(k, error);
     }
 
+    /// The next `n` successful logins are answered with a routing ENVCHANGE
+    /// to `host:port` (an Azure SQL gateway's redirect) and then closed;
+    /// tiberius reports `Error::Routing { host, port }`.
+    pub fn redirect_next_logins(&self, n: usize, host: impl Into<String>, port: u16) {
+        let mut q = self.redirects.lock().unwrap_or_else(|e| e.into_inner());
+        q.clear();
+        q.extend(std::iter::repeat_n((host.into(), port), n));
+    }
+
     /// Every connection attempt in the next `d` is accepted and closed at once.
     pub fn refuse_connections_for(&self, d: Duration) {
         *self.refuse_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + d);
@@ -109,6 +119,13 @@ impl Faults {
 
     pub(crate) fn take_login_error(&self) -> Option<ServerMessage> {
         self.login_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+    }
+
+    pub(crate) fn take_redirect(&self) -> Option<(String, u16)> {
+        self.redirects
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .pop()

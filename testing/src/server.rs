@@ -49,6 +49,8 @@ pub struct Counters {
     pub logins: u64,
     /// Failed logins (bad credentials or an injected login error).
     pub failed_logins: u64,
+    /// Logins answered with a redirect ([`Faults::redirect_next_logins`]).
+    pub redirects: u64,
     /// Requests of every kind after login (batches, RPCs, Transaction Manager requests).
     pub requests: u64,
     /// Statements: SQL batches and RPC calls.
@@ -62,6 +64,7 @@ pub(crate) struct CounterCells {
     pub(crate) refused: AtomicU64,
     pub(crate) logins: AtomicU64,
     pub(crate) failed_logins: AtomicU64,
+    pub(crate) redirects: AtomicU64,
     pub(crate) requests: AtomicU64,
     pub(crate) statements: AtomicU64,
 }
@@ -70,6 +73,7 @@ pub(crate) struct CounterCells {
 pub(crate) struct Shared {
     pub(crate) handler: Box<dyn Handler>,
     pub(crate) logins: Vec<(String, String)>,
+    pub(crate) access_tokens: Vec<String>,
     pub(crate) database: String,
     pub(crate) server_name: String,
     pub(crate) tls: Option<TlsIdentity>,
@@ -86,11 +90,17 @@ impl Shared {
     pub(crate) fn accepts(&self, user: &str, password: &str) -> bool {
         self.logins.is_empty() || self.logins.iter().any(|(u, p)| u == user && p == password)
     }
+
+    /// Whether an Entra ID access token may log in (any, when none was configured).
+    pub(crate) fn accepts_token(&self, token: &str) -> bool {
+        self.access_tokens.is_empty() || self.access_tokens.iter().any(|t| t == token)
+    }
 }
 
 /// Configures a [`MockServer`].
 pub struct MockServerBuilder {
     logins: Vec<(String, String)>,
+    access_tokens: Vec<String>,
     handler: Option<Box<dyn Handler>>,
     tls: bool,
     database: String,
@@ -115,6 +125,14 @@ impl MockServerBuilder {
     /// with error 18456; with none, any credentials are accepted.
     pub fn login(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.logins.push((user.into(), password.into()));
+        self
+    }
+
+    /// Accepts this Entra ID access token (FEDAUTH login, tiberius
+    /// `AuthMethod::AADToken`). Once any token is configured, other tokens
+    /// fail with error 18456; with none, any token is accepted.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_tokens.push(token.into());
         self
     }
 
@@ -157,6 +175,7 @@ impl MockServerBuilder {
         let shared = Arc::new(Shared {
             handler: self.handler.unwrap_or_else(|| Box::new(Script::new())),
             logins: self.logins,
+            access_tokens: self.access_tokens,
             database: self.database,
             server_name: "MSSQLX-MOCK".into(),
             tls,
@@ -235,6 +254,7 @@ impl MockServer {
     pub fn builder() -> MockServerBuilder {
         MockServerBuilder {
             logins: Vec::new(),
+            access_tokens: Vec::new(),
             handler: None,
             tls: false,
             database: "master".into(),
@@ -299,6 +319,7 @@ impl MockServer {
             connections_refused: get(&c.refused),
             logins: get(&c.logins),
             failed_logins: get(&c.failed_logins),
+            redirects: get(&c.redirects),
             requests: get(&c.requests),
             statements: get(&c.statements),
         }

@@ -362,7 +362,8 @@ impl Session {
 
     /// Answers the session queries SQL Server answers from session state:
     /// `SELECT` of any of `@@TRANCOUNT`, `XACT_STATE()`, `@@SPID`, `DB_NAME()`
-    /// (optionally aliased), and `SELECT transaction_isolation_level FROM
+    /// and integer literals such as a pool's `SELECT 1` health check
+    /// (each optionally aliased), and `SELECT transaction_isolation_level FROM
     /// sys.dm_exec_sessions WHERE session_id = @@SPID`.
     pub fn builtin_reply(&self, sql: &str) -> Option<Reply> {
         let p = patterns();
@@ -391,7 +392,7 @@ impl Session {
                 "XACT_STATE()" => (SqlType::SmallInt, Value::I16(self.xact_state())),
                 "@@SPID" => (SqlType::SmallInt, Value::I16(self.spid as i16)),
                 "DB_NAME()" => (SqlType::nvarchar(128), Value::String(self.database.clone())),
-                _ => return None,
+                n => (SqlType::Int, Value::I32(n.parse().ok()?)),
             };
             columns.push(Column::not_null(alias, ty));
             values.push(value);
@@ -447,7 +448,7 @@ fn patterns() -> &'static Patterns {
             use_db: re(r"(?i)^USE\s+(\[[^\]]+\]|\w+)"),
             select: re(r"(?is)^SELECT\s+(.+)$"),
             select_item: re(
-                r"(?i)^(@@TRANCOUNT|XACT_STATE\s*\(\s*\)|@@SPID|DB_NAME\s*\(\s*\))(?:\s+(?:AS\s+)?\[?([\w!?: ]+?)\]?)?$",
+                r"(?i)^(@@TRANCOUNT|XACT_STATE\s*\(\s*\)|@@SPID|DB_NAME\s*\(\s*\)|-?\d{1,9})(?:\s+(?:AS\s+)?\[?([\w!?: ]+?)\]?)?$",
             ),
             isolation_query: re(
                 r"(?is)^SELECT\s+transaction_isolation_level\s+FROM\s+sys\.dm_exec_sessions\s+WHERE\s+session_id\s*=\s*@@SPID$",
@@ -591,6 +592,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(s.xact_state(), -1);
-        assert!(s.builtin_reply("SELECT 1").is_none());
+        assert!(
+            s.builtin_reply("SELECT 1").is_some(),
+            "a pool's health check"
+        );
+        assert!(s.builtin_reply("SELECT name FROM users").is_none());
     }
 }

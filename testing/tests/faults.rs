@@ -270,6 +270,7 @@ async fn malformed_packets_close_only_that_connection() {
     let mut raw = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
     let prelogin = mssqlx_mock::protocol::prelogin::encode_reply(
         mssqlx_mock::protocol::prelogin::ENCRYPT_NOT_SUP,
+        false,
     );
     let mut packet = vec![0x12, 0x01, 0, (8 + prelogin.len()) as u8, 0, 0, 1, 0];
     packet.extend_from_slice(&prelogin);

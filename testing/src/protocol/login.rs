@@ -36,6 +36,8 @@ pub struct LoginRequest {
     pub read_only_intent: bool,
     /// Whether the client asked for integrated (SSPI) authentication.
     pub integrated_security: bool,
+    /// The Entra ID access token of a FEDAUTH login (SECURITYTOKEN library).
+    pub access_token: Option<String>,
 }
 
 impl std::fmt::Debug for LoginRequest {
@@ -50,6 +52,7 @@ impl std::fmt::Debug for LoginRequest {
             .field("server_name", &self.server_name)
             .field("database", &self.database)
             .field("read_only_intent", &self.read_only_intent)
+            .field("access_token", &self.access_token.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -84,7 +87,14 @@ pub fn decode(payload: &[u8]) -> Result<LoginRequest, DecodeError> {
         let offset = r.u16()? as usize;
         let chars = r.u16()? as usize;
         if i == 5 {
-            // ibExtension points at FeatureExt data, not a string.
+            // ibExtension points at a u32 offset of the FeatureExt block.
+            if chars == 4 {
+                let at = payload
+                    .get(offset..offset + 4)
+                    .ok_or(DecodeError::Truncated)?;
+                let feature_ext = u32::from_le_bytes([at[0], at[1], at[2], at[3]]) as usize;
+                out.access_token = read_feature_ext(payload, feature_ext)?;
+            }
             strings.push(String::new());
             continue;
         }
@@ -115,6 +125,28 @@ pub fn decode(payload: &[u8]) -> Result<LoginRequest, DecodeError> {
     out.language = next();
     out.database = next();
     Ok(out)
+}
+
+/// Reads the FeatureExt block; returns the FEDAUTH security token, if any.
+fn read_feature_ext(payload: &[u8], offset: usize) -> Result<Option<String>, DecodeError> {
+    let mut r = Reader::new(payload.get(offset..).ok_or(DecodeError::Truncated)?);
+    let mut token = None;
+    loop {
+        let id = r.u8()?;
+        if id == 0xFF {
+            return Ok(token);
+        }
+        let len = r.u32()? as usize;
+        let data = r.take(len)?;
+        if id == 0x02 {
+            let mut f = Reader::new(data);
+            let options = f.u8()?;
+            if options >> 1 == 0x01 {
+                let n = f.u32()? as usize;
+                token = Some(Reader::new(f.take(n)?).utf16(n / 2)?);
+            }
+        }
+    }
 }
 
 fn unscramble(b: u8) -> u8 {

@@ -28,6 +28,8 @@ pub struct ClientPrelogin {
     pub instance: Option<String>,
     /// Whether MARS was requested.
     pub mars: bool,
+    /// Whether the client will authenticate with a federated (Entra ID) token.
+    pub fed_auth_required: bool,
 }
 
 /// Decodes a client PRELOGIN payload.
@@ -60,25 +62,30 @@ pub fn decode(payload: &[u8]) -> Result<ClientPrelogin, DecodeError> {
                 }
             }
             0x04 if len >= 1 => out.mars = data[0] != 0,
+            0x06 if len >= 1 => out.fed_auth_required = data[0] != 0,
             _ => {}
         }
     }
 }
 
 /// Encodes the server's PRELOGIN answer: version 16.0.1000, the chosen
-/// encryption, instance valid, no thread id, MARS off.
-pub fn encode_reply(encryption: u8) -> BytesMut {
+/// encryption, instance valid, no thread id, MARS off, and FEDAUTHREQUIRED
+/// echoed when the client asked for federated authentication.
+pub fn encode_reply(encryption: u8, fed_auth: bool) -> BytesMut {
     // (token, data)
-    let options: [(u8, &[u8]); 5] = [
+    let mut options: Vec<(u8, &[u8])> = vec![
         (0x00, &[16, 0, 0x03, 0xE8, 0, 0]),
-        (0x01, &[encryption]),
+        (0x01, std::slice::from_ref(&encryption)),
         (0x02, &[0]),
         (0x03, &[]),
         (0x04, &[0]),
     ];
+    if fed_auth {
+        options.push((0x06, &[1]));
+    }
     let mut buf = BytesMut::new();
     let mut offset = options.len() * 5 + 1;
-    for (token, data) in options {
+    for &(token, data) in &options {
         buf.put_u8(token);
         buf.put_u16(offset as u16);
         buf.put_u16(data.len() as u16);
@@ -97,11 +104,12 @@ mod tests {
 
     #[test]
     fn the_reply_decodes_back_to_its_encryption_choice() {
-        let reply = encode_reply(ENCRYPT_ON);
+        let reply = encode_reply(ENCRYPT_ON, true);
         let decoded = decode(&reply).unwrap();
         assert_eq!(decoded.encryption, ENCRYPT_ON);
         assert_eq!(decoded.version, Some((0x1000_03E8, 0)));
         assert_eq!(decoded.instance, None);
+        assert!(decoded.fed_auth_required);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub const INFO: u8 = 0xAB;
 pub const RETURNVALUE: u8 = 0xAC;
 /// `LOGINACK`
 pub const LOGINACK: u8 = 0xAD;
+/// `FEATUREEXTACK`
+pub const FEATUREEXTACK: u8 = 0xAE;
 /// `ROW`
 pub const ROW: u8 = 0xD1;
 /// `RETURNSTATUS`
@@ -60,6 +62,8 @@ pub mod env {
     pub const ROLLBACK_TRANSACTION: u8 = 10;
     /// Reset connection acknowledged.
     pub const RESET_CONNECTION: u8 = 18;
+    /// Routing (redirect to another server).
+    pub const ROUTING: u8 = 20;
 }
 
 fn put_utf16(buf: &mut BytesMut, s: &str) {
@@ -114,6 +118,30 @@ pub fn put_envchange_bytes(buf: &mut BytesMut, ty: u8, new: &[u8], old: &[u8]) {
         b.put_u8(old.len() as u8);
         b.put_slice(old);
     });
+}
+
+/// ENVCHANGE type 20 (routing): protocol TCP, `port`, `host`.
+pub fn put_envchange_routing(buf: &mut BytesMut, host: &str, port: u16) {
+    with_len(buf, ENVCHANGE, |b| {
+        b.put_u8(env::ROUTING);
+        let units: Vec<u16> = host.encode_utf16().collect();
+        b.put_u16_le((1 + 2 + 2 + units.len() * 2) as u16);
+        b.put_u8(0); // TCP
+        b.put_u16_le(port);
+        b.put_u16_le(units.len() as u16);
+        for u in units {
+            b.put_u16_le(u);
+        }
+        b.put_u16_le(0); // old value: none
+    });
+}
+
+/// FEATUREEXTACK acknowledging FEDAUTH (no nonce).
+pub fn put_feature_ext_ack_fedauth(buf: &mut BytesMut) {
+    buf.put_u8(FEATUREEXTACK);
+    buf.put_u8(0x02);
+    buf.put_u32_le(0);
+    buf.put_u8(0xFF);
 }
 
 /// LOGINACK for `tds_version`, as "Microsoft SQL Server" 16.0.1000.

@@ -268,7 +268,7 @@ impl<'a> Analyzer<'a> {
                 }
                 targets.push(col);
             }
-        } else {
+        } else if i.source.is_some() {
             targets = t
                 .table
                 .columns

@@ -684,9 +684,20 @@ impl<'a> Analyzer<'a> {
         };
         // A parameter takes the other operand's type (sp_describe_undeclared_parameters'
         // simple deduction).
+        // A string operand is concatenated: the parameter may be longer than it, so
+        // it takes the widest string of that kind.
+        let wide = |t: &SqlType| {
+            if t.is_unicode() {
+                SqlType::NVarChar(Length::Bounded(4000))
+            } else if t.is_string() {
+                SqlType::VarChar(Length::Bounded(8000))
+            } else {
+                t.clone()
+            }
+        };
         match (&a, &b) {
-            (V::Param(_), V::T(t)) => self.want(&a, &t.ty, left.span()),
-            (V::T(t), V::Param(_)) => self.want(&b, &t.ty, right.span()),
+            (V::Param(_), V::T(t)) => self.want(&a, &wide(&t.ty), left.span()),
+            (V::T(t), V::Param(_)) => self.want(&b, &wide(&t.ty), right.span()),
             _ => {}
         }
         if matches!((&a, &b), (V::Err, _) | (_, V::Err)) {

@@ -435,6 +435,23 @@ impl<'a> Analyzer<'a> {
                     grouping.rollup = true;
                     flat.extend(sets.iter().flatten());
                 }
+                Expr::Function(f)
+                    if ["ROLLUP", "CUBE"]
+                        .iter()
+                        .any(|n| f.name.to_string().eq_ignore_ascii_case(n)) =>
+                {
+                    grouping.rollup = true;
+                    if let sqlparser::ast::FunctionArguments::List(l) = &f.args {
+                        for a in &l.args {
+                            if let sqlparser::ast::FunctionArg::Unnamed(
+                                sqlparser::ast::FunctionArgExpr::Expr(e),
+                            ) = a
+                            {
+                                flat.push(e);
+                            }
+                        }
+                    }
+                }
                 other => flat.push(other),
             }
         }

@@ -28,8 +28,13 @@ pub(crate) enum P {
     AnyOrStar,
     /// A datepart keyword; which ones the function takes.
     Part(Parts),
-    /// A character string, or a value that converts to one implicitly.
+    /// A character string, or a value that converts to one implicitly; not the
+    /// deprecated text / ntext / image (most string functions refuse them).
     Text,
+    /// Like `Text`, text and ntext included (CHARINDEX, PATINDEX).
+    LongText,
+    /// JSON text: a character string or the `json` type.
+    JsonText,
     /// A character or binary string (SUBSTRING, STUFF).
     StrOrBin,
     /// A number or a string holding one.
@@ -213,7 +218,8 @@ pub(crate) const CATALOG: &[Signature] = &[
     f("DATALENGTH", &[Any], Ret::Len(0), Inherit),
     f("LEFT", &[Text, Int], Ret::VarcharOf(0), Inherit),
     f("RIGHT", &[Text, Int], Ret::VarcharOf(0), Inherit),
-    f("SUBSTRING", &[P::StrOrBin, Int, Int], Ret::Substring, Inherit),
+    // SQL Server 2025 makes the length optional.
+    f("SUBSTRING", &[P::StrOrBin, Int, Int], Ret::Substring, Inherit).arity(2, 3),
     f("UPPER", &[Text], Ret::VarcharOf(0), Inherit),
     f("LOWER", &[Text], Ret::VarcharOf(0), Inherit),
     f("LTRIM", &[Text, Text], Ret::VarcharOf(0), Inherit).arity(1, 2),
@@ -224,8 +230,8 @@ pub(crate) const CATALOG: &[Signature] = &[
     // REPLICATE with a negative count returns NULL.
     f("REPLICATE", &[Text, Int], Ret::Grow(0), Always),
     f("REVERSE", &[Text], Ret::VarcharOf(0), Inherit),
-    f("CHARINDEX", &[Text, Text, Int], Ret::Len(1), Inherit).arity(2, 3),
-    f("PATINDEX", &[Text, Text], Ret::Len(1), Inherit),
+    f("CHARINDEX", &[Text, P::LongText, Int], Ret::Len(1), Inherit).arity(2, 3),
+    f("PATINDEX", &[Text, P::LongText], Ret::Len(1), Inherit),
     // STUFF returns NULL when the start is past the end or negative.
     f("STUFF", &[P::StrOrBin, Int, Int, Text], Ret::Grow(0), Always),
     f("CONCAT", &[Any], Ret::Concat, Never).arity(2, MANY),
@@ -370,11 +376,11 @@ pub(crate) const CATALOG: &[Signature] = &[
     f("ERROR_PROCEDURE", &[], SYSNAME, Always),
 
     // ---- JSON functions (R29-R31)
-    f("JSON_VALUE", &[Text, Text], NVARCHAR_4000, Always),
-    f("JSON_QUERY", &[Text, Text], NVARCHAR_MAX, Always).arity(1, 2),
-    f("JSON_MODIFY", &[Text, Text, Any], NVARCHAR_MAX, Inherit),
-    f("ISJSON", &[Text, Any], INT, Inherit).arity(1, 2),
-    f("JSON_PATH_EXISTS", &[Text, Text], INT, Inherit),
+    f("JSON_VALUE", &[P::JsonText, Text], NVARCHAR_4000, Always),
+    f("JSON_QUERY", &[P::JsonText, Text], NVARCHAR_MAX, Always).arity(1, 2),
+    f("JSON_MODIFY", &[P::JsonText, Text, Any], NVARCHAR_MAX, Inherit),
+    f("ISJSON", &[P::JsonText, Any], INT, Inherit).arity(1, 2),
+    f("JSON_PATH_EXISTS", &[P::JsonText, Text], INT, Inherit),
     // JSON_OBJECT('k': v, ...) and JSON_ARRAY(v, ...): the analyzer passes the values.
     f("JSON_OBJECT", &[Any], NVARCHAR_MAX, Never).arity(0, MANY),
     f("JSON_ARRAY", &[Any], NVARCHAR_MAX, Never).arity(0, MANY),

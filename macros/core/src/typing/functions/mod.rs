@@ -203,8 +203,17 @@ fn check_value(name: &str, nth: usize, p: P, t: &SqlType) -> Result<(), TypingEr
     let (ok, expected) = match p {
         P::Any | P::AnyOrStar | P::Part(_) => (true, ""),
         P::Text => (
+            !matches!(t, SqlType::Text | SqlType::NText | SqlType::Image)
+                && converts_implicitly(t, &SqlType::NVarChar(Length::Max)),
+            "a character string (not the deprecated text, ntext or image)",
+        ),
+        P::LongText => (
             t.is_string() || converts_implicitly(t, &SqlType::NVarChar(Length::Max)),
             "a character string",
+        ),
+        P::JsonText => (
+            t.is_string() || *t == SqlType::Json,
+            "JSON text (a character string or json)",
         ),
         P::StrOrBin => (
             t.is_string() || t.is_binary(),

@@ -1000,6 +1000,15 @@ impl<'a> Analyzer<'a> {
     /// call on a column (`OrganizationNode.GetLevel()`).
     fn user_function(&mut self, f: &Function, args: &[FunctionArg], span: Span) -> V {
         let parts = super::scope::name_parts(&f.name);
+        // A method on a CLR-typed or xml column: `col.GetLevel()`, `t.Doc.value(...)`.
+        let col_parts: Vec<sqlparser::ast::Ident> = parts[..parts.len() - 1]
+            .iter()
+            .map(|i| (*i).clone())
+            .collect();
+        if let Some(t) = self.clr_column(&col_parts) {
+            let method = parts[parts.len() - 1].value.clone();
+            return self.method_call(&t, &method, args, span);
+        }
         let (db, schema, name) = match parts.as_slice() {
             [s, n] => (None, Some(s.value.as_str()), n.value.as_str()),
             [d, s, n] => (
@@ -1035,45 +1044,6 @@ impl<'a> Analyzer<'a> {
                 }
             };
         }
-        // A method on a CLR-typed column: `col.GetLevel()`, `t.col.ToString()`.
-        let col_parts: Vec<sqlparser::ast::Ident> = parts[..parts.len() - 1]
-            .iter()
-            .map(|i| (*i).clone())
-            .collect();
-        if let Some(t) = self.method_target(&col_parts) {
-            for a in args {
-                if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
-                    let _ = self.expr(e);
-                }
-            }
-            let m = name.to_ascii_uppercase();
-            let ty = match (&t.ty, m.as_str()) {
-                (SqlType::HierarchyId, "GETLEVEL") => SqlType::SmallInt,
-                (SqlType::HierarchyId, "TOSTRING") => SqlType::NVarChar(Length::Bounded(4000)),
-                (SqlType::HierarchyId, "ISDESCENDANTOF") => SqlType::Bit,
-                (SqlType::HierarchyId, "GETANCESTOR" | "GETDESCENDANT" | "GETREPARENTEDVALUE") => {
-                    SqlType::HierarchyId
-                }
-                (SqlType::Geography | SqlType::Geometry, "STASTEXT" | "TOSTRING") => {
-                    SqlType::NVarChar(Length::Max)
-                }
-                (SqlType::Geography | SqlType::Geometry, "STDISTANCE" | "STAREA" | "STLENGTH") => {
-                    SqlType::Float
-                }
-                (
-                    SqlType::Geography | SqlType::Geometry,
-                    "STINTERSECTS" | "STCONTAINS" | "STEQUALS",
-                ) => SqlType::Bit,
-                (SqlType::Xml, "VALUE") => SqlType::NVarChar(Length::Max),
-                (SqlType::Xml, "EXIST") => SqlType::Bit,
-                (SqlType::Xml, "QUERY") => SqlType::Xml,
-                _ => {
-                    self.error_at(span, format!("unknown method `{name}` of a {} value", t.ty));
-                    return V::Err;
-                }
-            };
-            return V::T(Typed::nullable(ty));
-        }
         let names: Vec<String> = database
             .schemas
             .iter()
@@ -1089,24 +1059,60 @@ impl<'a> Analyzer<'a> {
         V::Err
     }
 
-    /// The typed column a method call is made on, if `parts` names one (without errors).
-    fn method_target(&mut self, parts: &[sqlparser::ast::Ident]) -> Option<Typed> {
-        let before = self.errors.len();
-        let v = self.column_ref(parts);
-        if self.errors.len() > before {
-            self.errors.truncate(before);
-            return None;
-        }
-        match v {
-            V::T(t)
-                if matches!(
-                    t.ty,
-                    SqlType::HierarchyId | SqlType::Geography | SqlType::Geometry | SqlType::Xml
-                ) =>
-            {
-                Some(t)
+    /// A method call on a CLR-typed or xml value.
+    fn method_call(&mut self, t: &Typed, name: &str, args: &[FunctionArg], span: Span) -> V {
+        let mut exprs = Vec::new();
+        for a in args {
+            if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
+                exprs.push(e);
+                let _ = self.expr(e);
             }
-            _ => None,
         }
+        let m = name.to_ascii_uppercase();
+        let geo = matches!(t.ty, SqlType::Geography | SqlType::Geometry);
+        let ty = match (&t.ty, m.as_str()) {
+            (SqlType::HierarchyId, "GETLEVEL") => SqlType::SmallInt,
+            (SqlType::HierarchyId, "TOSTRING") => SqlType::NVarChar(Length::Bounded(4000)),
+            (SqlType::HierarchyId, "ISDESCENDANTOF") => SqlType::Bit,
+            (SqlType::HierarchyId, "GETANCESTOR" | "GETDESCENDANT" | "GETREPARENTEDVALUE") => {
+                SqlType::HierarchyId
+            }
+            (_, "STASTEXT" | "TOSTRING") if geo => SqlType::NVarChar(Length::Max),
+            (_, "STASBINARY") if geo => SqlType::VarBinary(Length::Max),
+            (_, "STGEOMETRYTYPE") if geo => SqlType::NVarChar(Length::Bounded(4000)),
+            (_, "STDISTANCE" | "STAREA" | "STLENGTH") if geo => SqlType::Float,
+            (_, "STNUMPOINTS" | "STDIMENSION") if geo => SqlType::Int,
+            (_, "STINTERSECTS" | "STCONTAINS" | "STEQUALS" | "STWITHIN") if geo => SqlType::Bit,
+            (SqlType::Xml, "VALUE") => {
+                // `x.value('xpath', 'nvarchar(50)')`: the type is the second argument.
+                let text = match exprs.get(1) {
+                    Some(Expr::Value(v)) => match &v.value {
+                        Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => {
+                            Some(s.clone())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let Some(text) = text else {
+                    self.error_at(span, "xml value() takes an XQuery and a type name literal");
+                    return V::Err;
+                };
+                match text.parse::<SqlType>() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.error_at(exprs[1].span(), format!("xml value(): {e}"));
+                        return V::Err;
+                    }
+                }
+            }
+            (SqlType::Xml, "EXIST") => SqlType::Bit,
+            (SqlType::Xml, "QUERY") => SqlType::Xml,
+            _ => {
+                self.error_at(span, format!("unknown method `{name}` of a {} value", t.ty));
+                return V::Err;
+            }
+        };
+        V::T(Typed::nullable(ty))
     }
 }

@@ -230,6 +230,21 @@ fn fetch_parameters_as_placeholders(
         .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
         .map(|(i, _)| i)
         .collect();
+    // `JOIN Person.AddressType at ON ...`: `at` is an alias, not `AT TIME ZONE`.
+    for w in idx.windows(2) {
+        if let Token::Word(word) = &tokens[w[0]].token {
+            if word.keyword == Keyword::AT && word.quote_style.is_none() {
+                let next_is_time =
+                    matches!(&tokens[w[1]].token, Token::Word(n) if n.keyword == Keyword::TIME);
+                if !next_is_time {
+                    let mut ident = word.clone();
+                    ident.keyword = Keyword::NoKeyword;
+                    ident.quote_style = Some('[');
+                    tokens[w[0]].token = Token::Word(ident);
+                }
+            }
+        }
+    }
     for w in idx.windows(3) {
         let is_kw = |i: usize, k: &[Keyword]| matches!(&tokens[i].token, Token::Word(word) if k.contains(&word.keyword));
         if is_kw(w[0], &[Keyword::FETCH]) && is_kw(w[1], &[Keyword::FIRST, Keyword::NEXT]) {

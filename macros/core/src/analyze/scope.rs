@@ -123,6 +123,9 @@ pub(crate) struct Frame {
     /// Select-list outputs ORDER BY may name.
     pub aliases: Vec<Col>,
     pub in_order_by: bool,
+    /// A FROM source failed to resolve (already reported): unresolved columns are not
+    /// reported again.
+    pub broken: bool,
 }
 
 /// A CTE in scope.
@@ -330,7 +333,11 @@ impl<'a> Analyzer<'a> {
             self.table_with_joins(table_with_joins);
             return;
         }
-        if let Some(src) = self.table_factor(tf) {
+        let src = self.table_factor(tf);
+        if src.is_none() {
+            self.frame().broken = true;
+        }
+        if let Some(src) = src {
             let dup = self.frame().sources.iter().any(|s| {
                 names_equal(
                     &s.name,
@@ -452,6 +459,18 @@ impl<'a> Analyzer<'a> {
                 self.apply_alias(&mut src, alias.as_ref());
                 Some(src)
             }
+            TableFactor::Pivot {
+                table,
+                aggregate_functions,
+                value_column,
+                value_source,
+                alias,
+                ..
+            } => {
+                let mut src = self.pivot(table, aggregate_functions, value_column, value_source)?;
+                self.apply_alias(&mut src, alias.as_ref());
+                Some(src)
+            }
             other => {
                 self.error_at(
                     other.span(),
@@ -460,6 +479,80 @@ impl<'a> Analyzer<'a> {
                 None
             }
         }
+    }
+
+    /// `src PIVOT (AGG(v) FOR k IN ([a], [b])) AS p`: the source's other columns, then
+    /// one nullable column per listed value, typed as the aggregate.
+    fn pivot(
+        &mut self,
+        table: &TableFactor,
+        aggregates: &[sqlparser::ast::ExprWithAlias],
+        value_column: &[Expr],
+        value_source: &sqlparser::ast::PivotValueSource,
+    ) -> Option<Source> {
+        let inner = self.table_factor(table)?;
+        let mut used: Vec<String> = Vec::new();
+        let last_ident = |e: &Expr| match e {
+            Expr::Identifier(i) => Some(i.value.clone()),
+            Expr::CompoundIdentifier(ids) => ids.last().map(|i| i.value.clone()),
+            _ => None,
+        };
+        for v in value_column {
+            used.extend(last_ident(v));
+        }
+        self.frames.push(Frame {
+            sources: vec![inner.clone()],
+            grouping: Some(Grouping::default()),
+            ..Frame::default()
+        });
+        let mut agg_ty = None;
+        for a in aggregates {
+            if let Expr::Function(f) = &a.expr {
+                if let sqlparser::ast::FunctionArguments::List(l) = &f.args {
+                    for arg in &l.args {
+                        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = arg {
+                            used.extend(last_ident(e));
+                        }
+                    }
+                }
+            }
+            agg_ty = self.value(&a.expr);
+        }
+        for v in value_column {
+            let _ = self.expr(v);
+        }
+        self.frames.pop();
+        let agg_ty = agg_ty?;
+        let mut cols: Vec<Col> = inner
+            .cols
+            .iter()
+            .filter(|c| !used.iter().any(|u| self.eq(u, &c.name)))
+            .cloned()
+            .collect();
+        match value_source {
+            sqlparser::ast::PivotValueSource::List(values) => {
+                for v in values {
+                    let name = match (&v.alias, &v.expr) {
+                        (Some(a), _) => a.value.clone(),
+                        (None, Expr::Identifier(i)) => i.value.clone(),
+                        (None, e) => e.to_string().trim_matches('\'').to_string(),
+                    };
+                    cols.push(Col::new(name, agg_ty.clone().with_nullable(true)));
+                }
+            }
+            other => {
+                self.error_at(other.span(), "PIVOT needs an explicit IN list");
+                return None;
+            }
+        }
+        let id = self.next_id();
+        Some(Source {
+            name: inner.name,
+            schema: None,
+            table: None,
+            cols,
+            id,
+        })
     }
 
     fn apply_alias(&mut self, src: &mut Source, alias: Option<&TableAlias>) {
@@ -602,6 +695,27 @@ impl<'a> Analyzer<'a> {
         args: &[FunctionArg],
     ) -> Option<Source> {
         let span = name.span();
+        // `CROSS APPLY t.XmlCol.nodes('...') AS x(node)`: one xml column per node.
+        let idents: Vec<Ident> = name_parts(name).into_iter().cloned().collect();
+        if idents.len() >= 2 && idents[idents.len() - 1].value.eq_ignore_ascii_case("nodes") {
+            if let Some(t) = self.clr_column(&idents[..idents.len() - 1]) {
+                if t.ty == SqlType::Xml {
+                    for a in args {
+                        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
+                            let _ = self.expr(e);
+                        }
+                    }
+                    let id = self.next_id();
+                    return Some(Source {
+                        name: "nodes".into(),
+                        schema: None,
+                        table: None,
+                        cols: vec![Col::new("node", Typed::not_null(SqlType::Xml))],
+                        id,
+                    });
+                }
+            }
+        }
         let parts = self.split_name(name)?;
         if parts.schema.is_none() && parts.name.eq_ignore_ascii_case("OPENJSON") {
             for a in args {
@@ -905,6 +1019,9 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
+            if self.frames.last().is_some_and(|f| f.broken) {
+                return V::Err;
+            }
             let mut all: Vec<String> = Vec::new();
             for f in &self.frames {
                 for s in &f.sources {
@@ -945,6 +1062,13 @@ impl<'a> Analyzer<'a> {
                 return V::Err;
             }
         }
+        // `t.Location.Lat`: a property of a CLR-typed column.
+        if let Some(v) = self.property(idents) {
+            return v;
+        }
+        if self.frames.last().is_some_and(|f| f.broken) {
+            return V::Err;
+        }
         let names: Vec<String> = self
             .frames
             .iter()
@@ -960,6 +1084,52 @@ impl<'a> Analyzer<'a> {
             e.help = Some(format!("the FROM clause names: {}", names.join(", ")));
         }
         V::Err
+    }
+
+    /// `col.Prop` on a geography / geometry / hierarchyid column, if `idents` is one.
+    fn property(&mut self, idents: &[Ident]) -> Option<V> {
+        let (prop, col) = idents.split_last()?;
+        let target = self.clr_column(col)?;
+        let p = prop.value.to_ascii_uppercase();
+        let ty = match (&target.ty, p.as_str()) {
+            (
+                SqlType::Geography | SqlType::Geometry,
+                "LAT" | "LONG" | "Z" | "M" | "STX" | "STY",
+            ) => SqlType::Float,
+            (SqlType::Geography | SqlType::Geometry, "STSRID") => SqlType::Int,
+            _ => {
+                self.error_at(
+                    prop.span,
+                    format!("unknown property `{}` of a {} value", prop.value, target.ty),
+                );
+                return Some(V::Err);
+            }
+        };
+        Some(V::T(Typed::nullable(ty)))
+    }
+
+    /// The typed CLR or xml column `idents` names, resolved without reporting errors.
+    pub(crate) fn clr_column(&mut self, idents: &[Ident]) -> Option<Typed> {
+        if idents.is_empty() {
+            return None;
+        }
+        let before = self.errors.len();
+        let v = self.column_ref(idents);
+        if self.errors.len() > before {
+            self.errors.truncate(before);
+            return None;
+        }
+        match v {
+            V::T(t)
+                if matches!(
+                    t.ty,
+                    SqlType::HierarchyId | SqlType::Geography | SqlType::Geometry | SqlType::Xml
+                ) =>
+            {
+                Some(t)
+            }
+            _ => None,
+        }
     }
 
     /// A resolved column: record grouping facts and return its type.

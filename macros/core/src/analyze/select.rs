@@ -569,6 +569,9 @@ impl<'a> Analyzer<'a> {
             SelectItem::Wildcard(w) => {
                 let span = w.wildcard_token.0.span;
                 let n = self.frames.last().map_or(0, |f| f.sources.len());
+                if n == 0 && self.frames.last().is_some_and(|f| f.broken) {
+                    return;
+                }
                 if n == 0 {
                     self.error_at(span, "`SELECT *` needs a FROM clause");
                     return;

@@ -195,6 +195,16 @@ fn parse_one(sql: &str, lines: &LineIndex) -> Result<Statement, Vec<AnalyzeError
             0,
         )]);
     }
+    if let Some(off) = chain_too_deep(&tokens, lines) {
+        return Err(vec![AnalyzeError::new(
+            format!(
+                "the expression is too long to check (more than {MAX_CHAIN} operators in a row)"
+            ),
+            off,
+            0,
+        )
+        .with_help("split it, e.g. use IN (...) instead of a chain of OR")]);
+    }
     let tokens = fetch_parameters_as_placeholders(tokens);
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_DEPTH)
@@ -216,6 +226,91 @@ fn parse_one(sql: &str, lines: &LineIndex) -> Result<Statement, Vec<AnalyzeError
             .with_help("split the batch into one query per statement")])
         }
     }
+}
+
+/// The most binary operators an expression may chain (across its open parentheses).
+/// sqlparser builds `a + b + c ...` without recursion, but the tree it builds is as
+/// deep as the chain is long, and walking or dropping it recurses.
+pub const MAX_CHAIN: usize = 200;
+
+/// The offset where operator chains grow past [`MAX_CHAIN`], if they do.
+fn chain_too_deep(
+    tokens: &[sqlparser::tokenizer::TokenWithSpan],
+    lines: &LineIndex,
+) -> Option<usize> {
+    use sqlparser::keywords::Keyword;
+    // Operators chained at each open parenthesis level; the tree is as deep as their sum.
+    let mut levels: Vec<usize> = vec![0];
+    let mut total = 0usize;
+    for t in tokens {
+        let is_op = match &t.token {
+            Token::Plus
+            | Token::Minus
+            | Token::Mul
+            | Token::Div
+            | Token::Mod
+            | Token::Ampersand
+            | Token::Pipe
+            | Token::Caret
+            | Token::Eq
+            | Token::Neq
+            | Token::Lt
+            | Token::Gt
+            | Token::LtEq
+            | Token::GtEq
+            | Token::StringConcat => true,
+            Token::Word(w) => matches!(w.keyword, Keyword::AND | Keyword::OR),
+            _ => false,
+        };
+        match &t.token {
+            Token::LParen => levels.push(0),
+            Token::RParen => {
+                if levels.len() > 1 {
+                    total -= levels.pop().unwrap_or(0);
+                }
+            }
+            Token::Comma | Token::SemiColon => {
+                if let Some(l) = levels.last_mut() {
+                    total -= *l;
+                    *l = 0;
+                }
+            }
+            Token::Word(w)
+                if matches!(
+                    w.keyword,
+                    Keyword::SELECT
+                        | Keyword::FROM
+                        | Keyword::WHERE
+                        | Keyword::WHEN
+                        | Keyword::THEN
+                        | Keyword::ELSE
+                        | Keyword::END
+                        | Keyword::ON
+                        | Keyword::HAVING
+                        | Keyword::GROUP
+                        | Keyword::ORDER
+                        | Keyword::SET
+                        | Keyword::VALUES
+                ) =>
+            {
+                if let Some(l) = levels.last_mut() {
+                    total -= *l;
+                    *l = 0;
+                }
+            }
+            _ if is_op => {
+                if let Some(l) = levels.last_mut() {
+                    *l += 1;
+                }
+                total += 1;
+                if total > MAX_CHAIN {
+                    return Some(lines.location(t.span.start));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// sqlparser's `FETCH NEXT n ROWS` accepts only a value; T-SQL allows `@n`. The word

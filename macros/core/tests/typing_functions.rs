@@ -194,7 +194,9 @@ fn window_table() {
         ("PERCENTILE_CONT", "float; int", "w", "float"),
         ("PERCENTILE_CONT", "float; int NULL", "w", "float NULL"),
         ("PERCENTILE_DISC", "float; date", "w", "date"),
-        ("UPPER", "varchar(10)", "w", "ERR:OVER"), // scalar functions take no OVER
+        ("PERCENTILE_CONT", "float", "w", "float NULL"), // ordering expression not given
+        ("SUM", "NULL", "g", "ERR:NULL"),                // R42 (8117)
+        ("UPPER", "varchar(10)", "w", "ERR:OVER"),       // scalar functions take no OVER
     ]);
 }
 

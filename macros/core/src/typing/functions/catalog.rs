@@ -415,7 +415,8 @@ pub(crate) const CATALOG: &[Signature] = &[
     f("LAST_VALUE", &[Any], Ret::Arg(0), Always).window(),
     f("PERCENT_RANK", &[], FLOAT, Never).window(),
     f("CUME_DIST", &[], FLOAT, Never).window(),
-    // PERCENTILE_*(fraction) WITHIN GROUP (ORDER BY expr): pass [fraction, expr].
-    f("PERCENTILE_CONT", &[Flt, Number], FLOAT, Null::From(1)).window(),
+    // PERCENTILE_*(fraction) WITHIN GROUP (ORDER BY expr): pass [fraction, expr]; without
+    // the ordering expression PERCENTILE_CONT is float NULL, PERCENTILE_DISC unknown.
+    f("PERCENTILE_CONT", &[Flt, Number], FLOAT, Null::From(1)).window().arity(1, 2),
     f("PERCENTILE_DISC", &[Flt, P::Orderable], Ret::Arg(1), Null::From(1)).window(),
 ];

@@ -64,7 +64,7 @@ pub fn function_in_frame(
     let ty = result_type(sig, args, datepart)?;
     let nullable = match &sig.null {
         Null::Unified => ty.nullable,
-        rule => nullable(rule, sig, args, ctx, frame),
+        rule => nullable(rule, args, ctx, frame),
     };
     Ok(Typed {
         ty: ty.ty,
@@ -277,15 +277,16 @@ fn any_nullable(args: &[FnArg]) -> bool {
     })
 }
 
+/// Whether argument `i` can be NULL; a missing argument is unknown, so it can.
 fn arg_nullable(args: &[FnArg], i: usize) -> bool {
     match args.get(i) {
         Some(FnArg::Expr(t)) => t.nullable,
-        Some(FnArg::Null) => true,
-        _ => false,
+        Some(FnArg::Keyword(_) | FnArg::Star) => false,
+        Some(FnArg::Null) | None => true,
     }
 }
 
-fn nullable(rule: &Null, sig: &Signature, args: &[FnArg], ctx: &FnContext, frame: Frame) -> bool {
+fn nullable(rule: &Null, args: &[FnArg], ctx: &FnContext, frame: Frame) -> bool {
     match rule {
         Null::Inherit => any_nullable(args),
         Null::From(i) => arg_nullable(args, *i),
@@ -297,7 +298,7 @@ fn nullable(rule: &Null, sig: &Signature, args: &[FnArg], ctx: &FnContext, frame
             } else {
                 ctx.grouped
             };
-            !non_empty || any_nullable(args) || args.is_empty() && sig.min > 0
+            !non_empty || any_nullable(args)
         }
         Null::Offset => args.len() < 3 || arg_nullable(args, 0) || arg_nullable(args, 2),
         Null::Both => arg_nullable(args, 0) && arg_nullable(args, 1),
@@ -446,7 +447,12 @@ fn result_type(
 
 fn sum(name: &str, t: Option<&SqlType>) -> Result<SqlType, TypingError> {
     Ok(match t {
-        None => SqlType::Int,
+        None => {
+            return Err(TypingError::new(format!(
+                "{name} of the NULL constant has no type: SQL Server rejects it"
+            ))
+            .with_help(format!("CAST it: {name}(CAST(NULL AS int))")))
+        }
         Some(SqlType::TinyInt | SqlType::SmallInt | SqlType::Int) => SqlType::Int,
         Some(SqlType::BigInt) => SqlType::BigInt,
         Some(SqlType::Decimal { scale, .. }) => SqlType::Decimal {

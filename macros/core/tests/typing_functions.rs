@@ -320,6 +320,9 @@ fn string_table() {
             "nvarchar(4000)",
         ), // R24
         ("CONCAT", "uniqueidentifier; date", "", "varchar(46)"),   // R24
+        ("CONCAT", "hierarchyid; varchar(10)", "", "nvarchar(max)"), // R24: CLR type
+        ("CONCAT", "varbinary(max); varchar(10)", "", "varchar(max)"), // R24: row 2
+        ("CONCAT", "varchar(max); nchar(1)", "", "nvarchar(max)"), // R24: row 2, nvarchar
         ("CONCAT", "varchar(10)", "", "ERR:at least 2"),           // R24: 2..254 arguments
         (
             "CONCAT_WS",
@@ -386,15 +389,16 @@ fn math_table() {
         ("CEILING", "int", "", "int"),
         ("FLOOR", "float", "", "float"),
         ("CEILING", "money", "", "money"),
+        ("CEILING", "bit", "", "ERR"), // bit is invalid for CEILING
         ("ROUND", "decimal(10,2); int", "", "decimal(10,2)"), // R18
-        ("ROUND", "numeric(5,2); int", "", "numeric(5,2)"),   // R18: ROUND(748.58, ..)
-        ("ROUND", "tinyint; int", "", "int"),                 // R18
-        ("ROUND", "smallint; int", "", "int"),                // R18
-        ("ROUND", "bigint; int", "", "bigint"),               // R18
-        ("ROUND", "real; int", "", "float"),                  // R18
-        ("ROUND", "money; int", "", "money"),                 // R18
-        ("ROUND", "float; int; int", "", "float"),            // R18
-        ("ROUND", "int", "", "ERR:2 to 3"),                   // R18: arity
+        ("ROUND", "numeric(5,2); int", "", "numeric(5,2)"), // R18: ROUND(748.58, ..)
+        ("ROUND", "tinyint; int", "", "int"), // R18
+        ("ROUND", "smallint; int", "", "int"), // R18
+        ("ROUND", "bigint; int", "", "bigint"), // R18
+        ("ROUND", "real; int", "", "float"), // R18
+        ("ROUND", "money; int", "", "money"), // R18
+        ("ROUND", "float; int; int", "", "float"), // R18
+        ("ROUND", "int", "", "ERR:2 to 3"), // R18: arity
         ("SIGN", "int", "", "int"),
         ("SIGN", "smallint", "", "int"),
         ("SIGN", "decimal(5,2)", "", "decimal(5,2)"),

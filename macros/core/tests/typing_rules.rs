@@ -241,10 +241,10 @@ fn comparison_table() {
 use ArithOp::{Add, BitAnd, BitOr, BitXor, Div, Mod, Mul, Sub};
 
 const ARITHMETIC: &[(&str, ArithOp, &str, &str)] = &[
-    ("int", Add, "int", "int"),                                     // R1
-    ("tinyint", Add, "tinyint", "tinyint"),                         // R1: no widening
-    ("smallint", Add, "int", "int"),                                // R1
-    ("int", Add, "bigint", "bigint"),                               // R1
+    ("int", Add, "int", "int"),                                  // R1
+    ("tinyint", Add, "tinyint", "tinyint"),                      // R1: no widening
+    ("smallint", Add, "int", "int"),                             // R1
+    ("int", Add, "bigint", "bigint"),                            // R1
     ("int", Div, "int", "int"),       // R2: integer division stays integer
     ("bigint", Div, "int", "bigint"), // R2
     ("int", Mod, "int", "int"),       // R2
@@ -273,81 +273,83 @@ const ARITHMETIC: &[(&str, ArithOp, &str, &str)] = &[
     ("decimal(19,4)", Mul, "decimal(19,4)", "decimal(38,7)"), // R2: integral 31 < 32
     ("decimal(20,4)", Mul, "decimal(20,4)", "decimal(38,6)"), // R2: integral 33 > 32
     ("decimal(30,2)", Mul, "decimal(30,2)", "decimal(38,4)"), // R2: scale < 6 unchanged
-    ("decimal(18,2)", Div, "decimal(18,2)", "decimal(38,20)"), // R2
-    ("money", Add, "money", "money"), // R1
-    ("money", Mul, "int", "money"),   // R1
-    ("money", Div, "money", "money"), // R1
-    ("smallmoney", Add, "smallmoney", "smallmoney"), // R1
-    ("smallmoney", Add, "int", "smallmoney"), // R1
-    ("money", Add, "decimal(10,2)", "decimal(20,4)"), // R2: money as decimal(19,4)
-    ("money", Add, "float", "float"), // R1
-    ("numeric(3,2)", Add, "int", "numeric(13,2)"), // R2: numeric stays numeric
-    ("numeric(3,2)", Add, "decimal(5,1)", "decimal(7,2)"), // R2
-    ("bit", Add, "int", "int"),       // R1: bit converts
-    ("bit", Add, "bit", "ERR:bit is invalid"), // R42 (8117)
-    ("float", Mod, "int", "ERR:modulo"), // R2: % takes exact types
-    ("real", Mod, "real", "ERR:modulo"), // R2
-    ("decimal(10,2)", Mod, "int", "decimal(10,2)"), // R2
-    ("varchar(10)", Add, "varchar(20)", "varchar(30)"), // R25
-    ("varchar(5000)", Add, "varchar(5000)", "varchar(8000)"), // R25: truncated at 8000
-    ("varchar(max)", Add, "varchar(10)", "varchar(max)"), // R25: a large value: no cap
+    ("decimal(18,2)", Div, "decimal(18,2)", "decimal(38,20)"),
+    ("decimal(30,20)", Mul, "decimal(30,20)", "decimal(38,17)"), // R2: the page's first example
+    ("decimal(30,10)", Mul, "decimal(30,10)", "decimal(38,6)"), // R2: the page's second example // R2
+    ("money", Add, "money", "money"),                           // R1
+    ("money", Mul, "int", "money"),                             // R1
+    ("money", Div, "money", "money"),                           // R1
+    ("smallmoney", Add, "smallmoney", "smallmoney"),            // R1
+    ("smallmoney", Add, "int", "smallmoney"),                   // R1
+    ("money", Add, "decimal(10,2)", "decimal(20,4)"),           // R2: money as decimal(19,4)
+    ("money", Add, "float", "float"),                           // R1
+    ("numeric(3,2)", Add, "int", "numeric(13,2)"),              // R2: numeric stays numeric
+    ("numeric(3,2)", Add, "decimal(5,1)", "decimal(7,2)"),      // R2
+    ("bit", Add, "int", "int"),                                 // R1: bit converts
+    ("bit", Add, "bit", "ERR:bit is invalid"),                  // R42 (8117)
+    ("float", Mod, "int", "ERR:modulo"),                        // R2: % takes exact types
+    ("real", Mod, "real", "ERR:modulo"),                        // R2
+    ("decimal(10,2)", Mod, "int", "decimal(10,2)"),             // R2
+    ("varchar(10)", Add, "varchar(20)", "varchar(30)"),         // R25
+    ("varchar(5000)", Add, "varchar(5000)", "varchar(8000)"),   // R25: truncated at 8000
+    ("varchar(max)", Add, "varchar(10)", "varchar(max)"),       // R25: a large value: no cap
     ("nvarchar(3000)", Add, "nvarchar(3000)", "nvarchar(4000)"), // R25: 4000 characters
-    ("varchar(10)", Add, "nvarchar(10)", "nvarchar(20)"), // R25, R1
-    ("char(10)", Add, "char(5)", "char(15)"), // R25
-    ("char(10)", Add, "varchar(5)", "varchar(15)"), // R25, R1
-    ("nchar(10)", Add, "varchar(max)", "nvarchar(max)"), // R25
-    ("char(5000)", Add, "char(5000)", "char(8000)"), // R25
-    ("varchar(10)", Add, "text", "ERR:text"), // R25: text does not concatenate
-    ("ntext", Add, "nvarchar(10)", "ERR:ntext"), // R25
-    ("varbinary(10)", Add, "varbinary(20)", "varbinary(30)"), // R25 (binary strings)
-    ("binary(4)", Add, "binary(4)", "binary(8)"), // R25
-    ("varbinary(max)", Add, "binary(4)", "varbinary(max)"), // R25
+    ("varchar(10)", Add, "nvarchar(10)", "nvarchar(20)"),       // R25, R1
+    ("char(10)", Add, "char(5)", "char(15)"),                   // R25
+    ("char(10)", Add, "varchar(5)", "varchar(15)"),             // R25, R1
+    ("nchar(10)", Add, "varchar(max)", "nvarchar(max)"),        // R25
+    ("char(5000)", Add, "char(5000)", "char(8000)"),            // R25
+    ("varchar(10)", Add, "text", "ERR:text"),                   // R25: text does not concatenate
+    ("ntext", Add, "nvarchar(10)", "ERR:ntext"),                // R25
+    ("varbinary(10)", Add, "varbinary(20)", "varbinary(30)"),   // R25 (binary strings)
+    ("binary(4)", Add, "binary(4)", "binary(8)"),               // R25
+    ("varbinary(max)", Add, "binary(4)", "varbinary(max)"),     // R25
     ("varbinary(6000)", Add, "varbinary(6000)", "varbinary(8000)"), // R25
-    ("varchar(10)", Add, "int", "int"), // R1: the string converts
-    ("int", Add, "varchar(10)", "int"), // R1
-    ("decimal(5,2)", Mul, "varchar(10)", "decimal(11,4)"), // R1, R2
-    ("varchar(10)", Mul, "varchar(10)", "ERR:invalid"), // R42 (8117)
-    ("varchar(10)", Sub, "varchar(10)", "ERR:invalid"), // R42 (8117)
-    ("datetime", Add, "int", "datetime"), // R40: datetime + 1 is legal
-    ("datetime", Sub, "int", "datetime"), // R40
-    ("int", Add, "datetime", "datetime"), // R40
-    ("smalldatetime", Add, "int", "smalldatetime"), // R40
-    ("datetime", Add, "float", "datetime"), // R40
-    ("datetime", Add, "decimal(5,2)", "datetime"), // R40
-    ("datetime", Sub, "datetime", "datetime"), // R40
-    ("smalldatetime", Add, "datetime", "datetime"), // R1
-    ("datetime", Add, "varchar(10)", "datetime"), // R1, R40
-    ("date", Add, "int", "ERR:date"), // R40: date + int is an error (206)
-    ("datetime2(7)", Add, "int", "ERR:datetime2"), // R40
-    ("time(7)", Add, "int", "ERR:time"), // R40
-    ("datetimeoffset(7)", Sub, "int", "ERR:datetimeoffset"), // R40
-    ("date", Sub, "date", "ERR:date"), // R42 (8117)
-    ("datetime", Mul, "int", "ERR:multiply"), // R42 (8117)
-    ("datetime", Div, "int", "ERR:divide"), // R42 (8117)
-    ("uniqueidentifier", Add, "int", "ERR:uniqueidentifier"), // R42 (8117)
+    ("varchar(10)", Add, "int", "int"),                         // R1: the string converts
+    ("int", Add, "varchar(10)", "int"),                         // R1
+    ("decimal(5,2)", Mul, "varchar(10)", "decimal(11,4)"),      // R1, R2
+    ("varchar(10)", Mul, "varchar(10)", "ERR:invalid"),         // R42 (8117)
+    ("varchar(10)", Sub, "varchar(10)", "ERR:invalid"),         // R42 (8117)
+    ("datetime", Add, "int", "datetime"),                       // R40: datetime + 1 is legal
+    ("datetime", Sub, "int", "datetime"),                       // R40
+    ("int", Add, "datetime", "datetime"),                       // R40
+    ("smalldatetime", Add, "int", "smalldatetime"),             // R40
+    ("datetime", Add, "float", "datetime"),                     // R40
+    ("datetime", Add, "decimal(5,2)", "datetime"),              // R40
+    ("datetime", Sub, "datetime", "datetime"),                  // R40
+    ("smalldatetime", Add, "datetime", "datetime"),             // R1
+    ("datetime", Add, "varchar(10)", "datetime"),               // R1, R40
+    ("date", Add, "int", "ERR:date"),                           // R40: date + int is an error (206)
+    ("datetime2(7)", Add, "int", "ERR:datetime2"),              // R40
+    ("time(7)", Add, "int", "ERR:time"),                        // R40
+    ("datetimeoffset(7)", Sub, "int", "ERR:datetimeoffset"),    // R40
+    ("date", Sub, "date", "ERR:date"),                          // R42 (8117)
+    ("datetime", Mul, "int", "ERR:multiply"),                   // R42 (8117)
+    ("datetime", Div, "int", "ERR:divide"),                     // R42 (8117)
+    ("uniqueidentifier", Add, "int", "ERR:uniqueidentifier"),   // R42 (8117)
     (
         "uniqueidentifier",
         Add,
         "varchar(10)",
         "ERR:uniqueidentifier",
     ), // R42
-    ("xml", Add, "nvarchar(10)", "ERR:xml"), // R42
-    ("sql_variant", Add, "int", "ERR:sql_variant"), // R42
-    ("image", Add, "varbinary(10)", "ERR:image"), // R42
-    ("int", BitAnd, "int", "int"),    // bitwise: integers
-    ("tinyint", BitOr, "smallint", "smallint"), // R1
-    ("bit", BitXor, "bit", "bit"),    // bit with bit
-    ("bigint", BitAnd, "int", "bigint"), // R1
-    ("varbinary(4)", BitAnd, "int", "int"), // one side may be binary
-    ("int", BitOr, "binary(2)", "int"), // one side may be binary
-    ("varbinary(4)", BitAnd, "varbinary(4)", "ERR:bitwise"), // not both binary
-    ("decimal(10,0)", BitAnd, "int", "ERR:bitwise"), // integers only
-    ("float", BitOr, "int", "ERR:bitwise"), // integers only
-    ("varchar(1)", BitAnd, "int", "ERR:bitwise"), // integers only
-    ("money", BitXor, "int", "ERR:bitwise"), // integers only
-    ("int NULL", Add, "int", "int NULL"), // DESIGN §3: NULL in, NULL out
-    ("int", Add, "int NULL", "int NULL"), // DESIGN §3
-    ("int", Div, "int", "int"),       // DESIGN §3: /0 is an error, not NULL
+    ("xml", Add, "nvarchar(10)", "ERR:xml"),                    // R42
+    ("sql_variant", Add, "int", "ERR:sql_variant"),             // R42
+    ("image", Add, "varbinary(10)", "ERR:image"),               // R42
+    ("int", BitAnd, "int", "int"),                              // bitwise: integers
+    ("tinyint", BitOr, "smallint", "smallint"),                 // R1
+    ("bit", BitXor, "bit", "bit"),                              // bit with bit
+    ("bigint", BitAnd, "int", "bigint"),                        // R1
+    ("varbinary(4)", BitAnd, "int", "int"),                     // one side may be binary
+    ("int", BitOr, "binary(2)", "int"),                         // one side may be binary
+    ("varbinary(4)", BitAnd, "varbinary(4)", "ERR:bitwise"),    // not both binary
+    ("decimal(10,0)", BitAnd, "int", "ERR:bitwise"),            // integers only
+    ("float", BitOr, "int", "ERR:bitwise"),                     // integers only
+    ("varchar(1)", BitAnd, "int", "ERR:bitwise"),               // integers only
+    ("money", BitXor, "int", "ERR:bitwise"),                    // integers only
+    ("int NULL", Add, "int", "int NULL"),                       // DESIGN §3: NULL in, NULL out
+    ("int", Add, "int NULL", "int NULL"),                       // DESIGN §3
+    ("int", Div, "int", "int"), // DESIGN §3: /0 is an error, not NULL
     (
         "decimal(10,2) NULL",
         Mul,
@@ -746,4 +748,95 @@ fn cast_table() {
         failures.extend(check(&row, cast(&typed(expr), ty(target), *try_), expected));
     }
     report(failures);
+}
+
+/// Every operator, merge, comparison and cast over every pair of sample types, the
+/// extremes included: an answer (type or error), never a panic.
+#[test]
+fn no_panics_on_any_pair_of_types() {
+    let samples: Vec<SqlType> = [
+        "bit",
+        "tinyint",
+        "smallint",
+        "int",
+        "bigint",
+        "real",
+        "float",
+        "decimal(38,38)",
+        "decimal(38,0)",
+        "numeric(1,0)",
+        "decimal(1,1)",
+        "money",
+        "smallmoney",
+        "char(8000)",
+        "varchar(8000)",
+        "varchar(max)",
+        "nchar(4000)",
+        "nvarchar(4000)",
+        "nvarchar(max)",
+        "text",
+        "ntext",
+        "binary(8000)",
+        "varbinary(max)",
+        "image",
+        "uniqueidentifier",
+        "date",
+        "time(0)",
+        "datetime",
+        "smalldatetime",
+        "datetime2(7)",
+        "datetimeoffset(0)",
+        "xml",
+        "json",
+        "timestamp",
+        "hierarchyid",
+        "geography",
+        "geometry",
+        "sql_variant",
+    ]
+    .iter()
+    .map(|s| ty(s))
+    .chain([
+        // Out-of-range values a caller could build by hand.
+        SqlType::Decimal {
+            precision: 255,
+            scale: 255,
+        },
+        SqlType::Numeric {
+            precision: 0,
+            scale: 0,
+        },
+        SqlType::VarChar(mssqlx_offline::Length::Bounded(u16::MAX)),
+        SqlType::NChar(0),
+        SqlType::DateTime2(255),
+    ])
+    .collect();
+    let ops = [Add, Sub, Mul, Div, Mod, BitAnd, BitOr, BitXor];
+    let mut answers = 0usize;
+    for a in &samples {
+        let _ = unary_minus(&Typed::not_null(a.clone()));
+        for b in &samples {
+            let (ta, tb) = (Typed::not_null(a.clone()), Typed::nullable(b.clone()));
+            for op in ops {
+                let r = binary_arith(op, &ta, &tb);
+                if let Err(e) = &r {
+                    assert!(!e.message.is_empty());
+                }
+                answers += 1;
+            }
+            for ctx in [
+                Unify::Case,
+                Unify::Coalesce,
+                Unify::Union,
+                Unify::Iif,
+                Unify::Values,
+            ] {
+                let _ = unify(ctx, &[ta.clone(), tb.clone(), ta.clone()]);
+            }
+            let _ = comparable(a, b);
+            let _ = cast(&ta, b.clone(), true);
+            let _ = implicit_conversion(a, b);
+        }
+    }
+    assert!(answers > 10_000);
 }

@@ -256,8 +256,9 @@ pub(crate) const CATALOG: &[Signature] = &[
 
     // ---- mathematical functions (R18, R19)
     f("ABS", &[Number], Ret::Same, Inherit),
-    f("CEILING", &[Number], Ret::Ceiling, Inherit),
-    f("FLOOR", &[Number], Ret::Ceiling, Inherit),
+    // CEILING / FLOOR: bit is invalid; decimal(p,s) gives decimal(p,0) (FLOOR(123.45) is 123).
+    f("CEILING", &[P::Summable], Ret::Ceiling, Inherit),
+    f("FLOOR", &[P::Summable], Ret::Ceiling, Inherit),
     f("ROUND", &[Number, Int, Int], Ret::Round, Inherit).arity(2, 3),
     f("SIGN", &[Number], Ret::Round, Inherit),
     f("POWER", &[Number, Flt], Ret::Power, Inherit),

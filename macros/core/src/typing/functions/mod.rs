@@ -580,8 +580,17 @@ fn concat<'a>(args: impl Iterator<Item = &'a FnArg>) -> ConcatShape {
     let mut len = Length::Bounded(0);
     for a in args {
         if let FnArg::Expr(t) = a {
-            unicode |= t.ty.is_unicode() || matches!(t.ty, SqlType::Xml | SqlType::Json);
-            len = add_lengths(len, text_length(&t.ty));
+            // CLR types (hierarchyid, spatial) and nvarchar(max) make nvarchar(max).
+            let clr = matches!(
+                t.ty,
+                SqlType::HierarchyId | SqlType::Geography | SqlType::Geometry
+            );
+            unicode |= t.ty.is_unicode() || clr || matches!(t.ty, SqlType::Xml | SqlType::Json);
+            len = if clr {
+                Length::Max
+            } else {
+                add_lengths(len, text_length(&t.ty))
+            };
         }
     }
     ConcatShape { unicode, len }

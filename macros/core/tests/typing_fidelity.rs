@@ -89,6 +89,9 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("R21", "SELECT DATALENGTH(Photo) AS n FROM dbo.Items", C(&[("n", "bigint", true)])),
     ("R22", "SELECT SUBSTRING(Sku, 1, 3) AS s FROM dbo.Items", C(&[("s", "varchar(10)", false)])),
     ("R23", "SELECT UPPER(Sku) AS s FROM dbo.Items", C(&[("s", "varchar(10)", false)])),
+    ("R23", "SELECT TRIM(Email) AS t FROM dbo.Users", C(&[("t", "nvarchar(256)", false)])),
+    ("R23", "SELECT TRIM('x' FROM Email) AS t FROM dbo.Users", C(&[("t", "nvarchar(256)", false)])),
+    ("R23", "SELECT LTRIM(Name) AS t FROM dbo.Users", C(&[("t", "nvarchar(100)", true)])),
     ("R24", "SELECT CONCAT(Name, Age) AS c FROM dbo.Users", C(&[("c", "nvarchar(103)", false)])),
     ("R24", "SELECT CONCAT(Status, Id) AS c FROM dbo.Orders", C(&[("c", "varchar(31)", false)])),
 

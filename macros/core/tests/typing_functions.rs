@@ -258,6 +258,7 @@ fn string_table() {
         ("LTRIM", "varchar(20)", "", "varchar(20)"),
         ("RTRIM", "char(10)", "", "varchar(10)"),
         ("TRIM", "nvarchar(30) NULL", "", "nvarchar(30) NULL"),
+        ("TRIM", "varchar(1); nvarchar(30)", "", "nvarchar(30)"), // TRIM('x' FROM s): written order
         (
             "REPLACE",
             "varchar(50); varchar(1); varchar(2)",

@@ -86,8 +86,10 @@ pub(crate) enum Ret {
     Same,
     /// SQRT, LOG, SIN, ...: float.
     Float,
-    /// Argument `i` as varchar / nvarchar of the same length (R23; LEFT, TRIM, ...).
+    /// Argument `i` as varchar / nvarchar of the same length (R23; LEFT, UPPER, ...).
     VarcharOf(usize),
+    /// The last argument as varchar / nvarchar of the same length (TRIM).
+    VarcharOfLast,
     /// SUBSTRING (R22).
     Substring,
     /// LEN / DATALENGTH (R21): bigint for (max) arguments, else int.
@@ -224,8 +226,8 @@ pub(crate) const CATALOG: &[Signature] = &[
     f("LOWER", &[Text], Ret::VarcharOf(0), Inherit),
     f("LTRIM", &[Text, Text], Ret::VarcharOf(0), Inherit).arity(1, 2),
     f("RTRIM", &[Text, Text], Ret::VarcharOf(0), Inherit).arity(1, 2),
-    // TRIM([chars FROM] string): the string first, the characters (if any) second.
-    f("TRIM", &[Text, Text], Ret::VarcharOf(0), Inherit).arity(1, 2),
+    // TRIM([chars FROM] string): in written order, so the string is the last argument.
+    f("TRIM", &[Text, Text], Ret::VarcharOfLast, Inherit).arity(1, 2),
     f("REPLACE", &[Text, Text, Text], Ret::Replace, Inherit),
     // REPLICATE with a negative count returns NULL.
     f("REPLICATE", &[Text, Int], Ret::Grow(0), Always),
@@ -342,7 +344,7 @@ pub(crate) const CATALOG: &[Signature] = &[
     f("@@LANGUAGE", &[], SYSNAME, Never),
     f("XACT_STATE", &[], SMALLINT, Never),
     f("DB_NAME", &[Int], SYSNAME, Always).arity(0, 1),
-    f("DB_ID", &[Text], SMALLINT, Always).arity(0, 1),
+    f("DB_ID", &[Text], INT, Always).arity(0, 1),
     f("OBJECT_ID", &[Text, Text], INT, Always).arity(1, 2),
     f("OBJECT_NAME", &[Int, Int], SYSNAME, Always).arity(1, 2),
     f("OBJECT_SCHEMA_NAME", &[Int, Int], SYSNAME, Always).arity(1, 2),

@@ -347,6 +347,7 @@ fn result_type(
         Ret::Same => same_number(ty_at(args, 0)),
         Ret::Float => SqlType::Float,
         Ret::VarcharOf(i) => varchar_of(ty_at(args, *i)),
+        Ret::VarcharOfLast => varchar_of(ty_at(args, args.len().saturating_sub(1))),
         Ret::Substring => match ty_at(args, 0) {
             Some(t) if t.is_binary() => SqlType::VarBinary(text_length(t)),
             other => varchar_of(other),

@@ -385,6 +385,9 @@ fn decide(shared: &Shared, request: &Request, s: &mut Session, events: &mut Vec<
 fn put_tx_events(buf: &mut BytesMut, events: &[TxEvent]) {
     for e in events {
         match *e {
+            TxEvent::Database { ref old, ref new } => {
+                token::put_envchange_str(buf, env::DATABASE, new, old)
+            }
             TxEvent::Begin(d) => {
                 token::put_envchange_bytes(buf, env::BEGIN_TRANSACTION, &d.to_le_bytes(), &[])
             }

@@ -358,6 +358,28 @@ impl Reply {
         self.outputs.iter().any(|o| matches!(o, Output::Error(_)))
     }
 
+    /// The bytes the server writes for this reply, faults aside: its token
+    /// stream (answering a SQL batch, or an RPC when `rpc` is true) split into
+    /// TabularResult packets of `packet_size`. The connection uses the same
+    /// path; it is public for benchmarks and for replaying a reply without a
+    /// socket.
+    pub fn to_packets(&self, rpc: bool, packet_size: usize) -> BytesMut {
+        let mut tokens = BytesMut::new();
+        self.encode(&mut tokens, rpc, "MSSQLX-MOCK", None);
+        let mut out = BytesMut::new();
+        let mut id = 1;
+        crate::protocol::packet::write_message(
+            &mut out,
+            crate::protocol::packet::PacketType::TabularResult,
+            &tokens,
+            packet_size,
+            0,
+            &mut id,
+            true,
+        );
+        out
+    }
+
     /// Encodes the outputs as the token stream of a SQL batch (`in_rpc =
     /// false`: DONE per statement) or of an RPC (`in_rpc = true`: DONEINPROC per
     /// statement, RETURNSTATUS, DONEPROC). Returns the byte offset after the

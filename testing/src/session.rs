@@ -48,12 +48,13 @@ pub struct Session {
     open: bool,
 }
 
-/// A transaction event to announce with an ENVCHANGE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A session change to announce with an ENVCHANGE.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum TxEvent {
     Begin(u64),
     Commit(u64),
     Rollback(u64),
+    Database { old: String, new: String },
 }
 
 impl Session {
@@ -355,7 +356,9 @@ impl Session {
             }
         }
         if let Some(c) = p.use_db.captures(stmt) {
-            self.database = c[1].trim_matches(|ch| ch == '[' || ch == ']').to_string();
+            let new = c[1].trim_matches(|ch| ch == '[' || ch == ']').to_string();
+            let old = std::mem::replace(&mut self.database, new.clone());
+            return Ok(vec![TxEvent::Database { old, new }]);
         }
         Ok(Vec::new())
     }

@@ -233,3 +233,70 @@ async fn each_connection_is_recorded_separately() {
     assert_eq!(server.counters().connections_live, 2);
     assert_eq!(server.counters().statements, 3);
 }
+
+#[tokio::test]
+async fn return_status_return_value_and_info_tokens_are_accepted_by_tiberius() {
+    let reply = Reply::count(1)
+        .and_info(mssqlx_mock::ServerMessage::new(50001, "progress").class(0))
+        .with_return_status(5)
+        .with_return_value(1, "@out", Column::new("", SqlType::Int), 42);
+    let server = MockServer::builder()
+        .handler(Script::new().on_prefix("EXEC", reply))
+        .start()
+        .await
+        .unwrap();
+    let mut client = connect(&server.url()).await.unwrap();
+    let result = client.execute("EXEC dbo.p @P1", &[&1i32]).await.unwrap();
+    assert_eq!(result.rows_affected(), &[1]);
+    let mut tokens = bytes::BytesMut::new();
+    mssqlx_mock::protocol::token::put_return_status(&mut tokens, 5);
+    assert_eq!(&tokens[..], &[0x79, 5, 0, 0, 0]);
+}
+
+#[tokio::test]
+async fn negotiated_packet_size_is_announced_and_used_for_large_replies() {
+    let mut rs = ResultSet::new([Column::not_null("s", SqlType::nvarchar(100))]);
+    for i in 0..5_000 {
+        rs.push_row(row![format!("row {i:>60}")]);
+    }
+    let server = MockServer::builder()
+        .handler(Script::new().on_exact("rows", Reply::rows(rs)))
+        .start()
+        .await
+        .unwrap();
+    let mut config = tiberius::Config::from_ado_string(&server.url()).unwrap();
+    config.packet_size(16_384);
+    let mut client = common::connect_with(config).await.unwrap();
+    let rows = client
+        .simple_query("rows")
+        .await
+        .unwrap()
+        .into_first_result()
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 5_000);
+    assert_eq!(server.session(1).unwrap().packet_size(), 16_384);
+}
+
+#[tokio::test]
+async fn use_database_changes_the_session_database_and_tiberius_sees_the_envchange() {
+    let server = MockServer::start().await.unwrap();
+    let mut client = connect(&server.url()).await.unwrap();
+    client
+        .simple_query("USE [reporting]")
+        .await
+        .unwrap()
+        .into_results()
+        .await
+        .unwrap();
+    assert_eq!(server.session(1).unwrap().database(), "reporting");
+    let row = client
+        .simple_query("SELECT DB_NAME()")
+        .await
+        .unwrap()
+        .into_row()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.get::<&str, _>(0), Some("reporting"));
+}

@@ -11,6 +11,9 @@ use mssqlx_macros_core::typing::{
     FnContext, Frame, Typed, TypingError,
 };
 use mssqlx_offline::SqlType;
+use sqlparser::ast::{Expr, SelectItem, SetExpr, Statement};
+use sqlparser::dialect::MsSqlDialect;
+use sqlparser::parser::Parser;
 
 fn typed(s: &str) -> Typed {
     let s = s.trim();
@@ -217,6 +220,73 @@ fn aggregates_over_a_frame_holding_the_current_row_are_not_null() {
             .unwrap()
             .nullable
     );
+}
+
+/// (OVER clause, can the frame be empty?) — DESIGN §3: an empty frame gives NULL.
+const FRAMES: &[(&str, Frame)] = &[
+    ("()", Frame::ContainsCurrentRow),
+    ("(PARTITION BY a)", Frame::ContainsCurrentRow),
+    ("(ORDER BY a)", Frame::ContainsCurrentRow),
+    (
+        "(PARTITION BY a ORDER BY b ROWS UNBOUNDED PRECEDING)",
+        Frame::ContainsCurrentRow,
+    ),
+    ("(ORDER BY a ROWS 3 PRECEDING)", Frame::ContainsCurrentRow),
+    (
+        "(ORDER BY a ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING)",
+        Frame::ContainsCurrentRow,
+    ),
+    (
+        "(ORDER BY a ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)",
+        Frame::ContainsCurrentRow,
+    ),
+    (
+        "(ORDER BY a RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+        Frame::ContainsCurrentRow,
+    ),
+    (
+        "(ORDER BY a ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING)",
+        Frame::Unknown,
+    ),
+    (
+        "(ORDER BY a ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)",
+        Frame::Unknown,
+    ),
+];
+
+#[test]
+fn frame_table() {
+    let mut failures = Vec::new();
+    for (over, expected) in FRAMES {
+        let sql = format!("SELECT SUM(x) OVER {over} FROM t");
+        let stmts =
+            Parser::parse_sql(&MsSqlDialect {}, &sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let Some(Statement::Query(q)) = stmts.into_iter().next() else {
+            panic!("{sql}")
+        };
+        let SetExpr::Select(select) = *q.body else {
+            panic!("{sql}")
+        };
+        let SelectItem::UnnamedExpr(Expr::Function(f)) = &select.projection[0] else {
+            panic!("{sql}")
+        };
+        let Some(w) = &f.over else {
+            panic!("{sql}: no OVER")
+        };
+        let got = Frame::of(w);
+        if got != *expected {
+            failures.push(format!("OVER {over}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // FIRST_VALUE over a frame holding the current row is as nullable as its argument.
+    let w = FnContext {
+        grouped: false,
+        windowed: true,
+    };
+    let x = [FnArg::Expr(Typed::not_null(SqlType::Date))];
+    let first = function_in_frame("FIRST_VALUE", &x, &w, Frame::ContainsCurrentRow).unwrap();
+    assert_eq!(first, Typed::not_null(SqlType::Date));
 }
 
 #[test]

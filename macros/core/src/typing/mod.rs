@@ -16,7 +16,8 @@
 //! - [`unify`]: the contexts that merge several types into one (R9, R10, R11, R33);
 //! - [`literal_number`], [`literal_string`], [`literal_binary`]: constants (R17);
 //! - [`cast_target`]: the target type of `CAST` / `CONVERT` (R13, R15, R16, R43);
-//! - [`function`]: one catalog of built-in scalar, aggregate and window functions.
+//! - [`function`]: one catalog of built-in scalar, aggregate and window functions;
+//!   [`Frame`] tells whether an `OVER` frame can be empty.
 //!
 //! Nullability means "can this be NULL at run time" under the session settings the
 //! runtime sets (ANSI_NULLS, ANSI_PADDING, ANSI_WARNINGS, ARITHABORT,
@@ -38,6 +39,7 @@
 mod arith;
 mod cast;
 mod convert;
+mod frame;
 mod functions;
 mod literal;
 mod precedence;
@@ -51,8 +53,9 @@ pub use mssqlx_offline::{Length, SqlType};
 pub use arith::{binary_arith, string_concat, unary_minus};
 pub use cast::{cast, cast_target};
 pub use convert::{comparable, implicit_conversion, Conversion};
+pub use frame::Frame;
 pub use functions::{
-    function, function_in_frame, function_names, is_aggregate, openjson_default_columns, Frame,
+    function, function_in_frame, function_names, is_aggregate, openjson_default_columns,
 };
 pub use literal::{literal_binary, literal_number, literal_string};
 pub use precedence::{precedence, TypeFamily};

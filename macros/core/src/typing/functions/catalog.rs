@@ -131,8 +131,8 @@ pub(crate) enum Null {
     Never,
     /// Always possible, even for non-null arguments (TRY_*, JSON_VALUE, NULLIF, ...).
     Always,
-    /// An aggregate other than COUNT: NULL over an empty input (no GROUP BY) or a frame
-    /// that may be empty, or when the argument can be NULL.
+    /// An aggregate other than COUNT (and FIRST_VALUE / LAST_VALUE): NULL over an empty
+    /// input (no GROUP BY) or a frame that may be empty, or when the argument can be NULL.
     Aggregate,
     /// LAG / LEAD: NULL past the partition's edge unless a NOT NULL default is given.
     Offset,
@@ -413,9 +413,10 @@ pub(crate) const CATALOG: &[Signature] = &[
     f("NTILE", &[Int], BIGINT, Never).window(),
     f("LAG", &[Any, Int, Any], Ret::Arg(0), Null::Offset).window().arity(1, 3),
     f("LEAD", &[Any, Int, Any], Ret::Arg(0), Null::Offset).window().arity(1, 3),
-    // An explicit frame can be empty: NULL even over NOT NULL values.
-    f("FIRST_VALUE", &[Any], Ret::Arg(0), Always).window(),
-    f("LAST_VALUE", &[Any], Ret::Arg(0), Always).window(),
+    // An explicit frame can be empty: NULL even over NOT NULL values unless the frame
+    // is known to hold the current row.
+    f("FIRST_VALUE", &[Any], Ret::Arg(0), Aggregate).window(),
+    f("LAST_VALUE", &[Any], Ret::Arg(0), Aggregate).window(),
     f("PERCENT_RANK", &[], FLOAT, Never).window(),
     f("CUME_DIST", &[], FLOAT, Never).window(),
     // PERCENTILE_*(fraction) WITHIN GROUP (ORDER BY expr): pass [fraction, expr]; without

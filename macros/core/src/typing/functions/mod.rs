@@ -26,18 +26,7 @@ use self::catalog::{Kind, Null, Ret, Signature, CATALOG, P};
 use super::convert::{comparable, converts_implicitly};
 use super::shape::{add_lengths, char_cap, fixed, text_length, var_string, MAX_BYTES};
 use super::unify::unify_args;
-use super::{FnArg, FnContext, Typed, TypingError};
-
-/// What is known about the window frame of an aggregate with `OVER`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Frame {
-    /// Nothing: an explicit `ROWS` / `RANGE` frame may exclude the current row and be empty.
-    #[default]
-    Unknown,
-    /// The frame holds the current row, so it is never empty: no frame clause, or one
-    /// ending at or after `CURRENT ROW` and starting at or before it.
-    ContainsCurrentRow,
-}
+use super::{FnArg, FnContext, Frame, Typed, TypingError};
 
 /// The type and nullability of the built-in function `name` called with `args`.
 ///
@@ -47,8 +36,8 @@ pub fn function(name: &str, args: &[FnArg], ctx: &FnContext) -> Result<Typed, Ty
     function_in_frame(name, args, ctx, Frame::Unknown)
 }
 
-/// [`function`] for an aggregate with `OVER` whose frame is known: over a frame holding
-/// the current row, `SUM(x) OVER (...)` of a NOT NULL `x` is NOT NULL.
+/// [`function`] for an aggregate with `OVER` whose frame is known ([`Frame::of`]): over
+/// a frame holding the current row, `SUM(x) OVER (...)` of a NOT NULL `x` is NOT NULL.
 pub fn function_in_frame(
     name: &str,
     args: &[FnArg],

@@ -504,17 +504,18 @@ fn math_table() {
 #[test]
 fn date_table() {
     run(&[
-        ("GETDATE", "", "", "datetime"),                              // R28
-        ("GETUTCDATE", "", "", "datetime"),                           // R28
-        ("CURRENT_TIMESTAMP", "", "", "datetime"),                    // R28
-        ("SYSDATETIME", "", "", "datetime2(7)"),                      // R28
-        ("SYSUTCDATETIME", "", "", "datetime2(7)"),                   // R28
-        ("SYSDATETIMEOFFSET", "", "", "datetimeoffset(7)"),           // R28
-        ("GETDATE", "int", "", "ERR:no arguments"),                   // arity
-        ("DATEADD", "#day; int; datetime", "", "datetime"),           // R26: keeps its input type
-        ("DATEADD", "#dd; int; date", "", "date"),                    // R26
+        ("GETDATE", "", "", "datetime"),                    // R28
+        ("GETUTCDATE", "", "", "datetime"),                 // R28
+        ("CURRENT_TIMESTAMP", "", "", "datetime"),          // R28
+        ("SYSDATETIME", "", "", "datetime2(7)"),            // R28
+        ("SYSUTCDATETIME", "", "", "datetime2(7)"),         // R28
+        ("SYSDATETIMEOFFSET", "", "", "datetimeoffset(7)"), // R28
+        ("CURRENT_DATE", "", "", "date"),
+        ("GETDATE", "int", "", "ERR:no arguments"), // arity
+        ("DATEADD", "#day; int; datetime", "", "datetime"), // R26: keeps its input type
+        ("DATEADD", "#dd; int; date", "", "date"),  // R26
         ("DATEADD", "#month; int; datetime2(3)", "", "datetime2(3)"), // R26
-        ("DATEADD", "#hour; int; time(0)", "", "time(0)"),            // R26
+        ("DATEADD", "#hour; int; time(0)", "", "time(0)"), // R26
         (
             "DATEADD",
             "#minute; int; smalldatetime",
@@ -528,8 +529,8 @@ fn date_table() {
             "datetimeoffset(3)",
         ), // R26
         ("DATEADD", "#day; int; varchar(10)", "", "datetime"), // R26: string literal → datetime
-        ("DATEADD", "#day; int NULL; date", "", "date NULL"),  // DESIGN §3
-        ("DATEADD", "#day; int; date NULL", "", "date NULL"),  // DESIGN §3
+        ("DATEADD", "#day; int NULL; date", "", "date NULL"), // DESIGN §3
+        ("DATEADD", "#day; int; date NULL", "", "date NULL"), // DESIGN §3
         ("DATEADD", "#ns; int; datetime2(7)", "", "datetime2(7)"), // R26
         (
             "DATEADD",
@@ -537,8 +538,8 @@ fn date_table() {
             "",
             "datetimeoffset(7)",
         ), // R26
-        ("DATEADD", "#hour; int; date", "", "ERR:hour"),       // R26
-        ("DATEADD", "#year; int; time(7)", "", "ERR:year"),    // R26
+        ("DATEADD", "#hour; int; date", "", "ERR:hour"), // R26
+        ("DATEADD", "#year; int; time(7)", "", "ERR:year"), // R26
         (
             "DATEADD",
             "#microsecond; int; datetime",
@@ -558,9 +559,9 @@ fn date_table() {
             "",
             "ERR:tzoffset",
         ), // R26
-        ("DATEADD", "int; int; date", "", "ERR:datepart"),     // R26: datepart is a keyword
+        ("DATEADD", "int; int; date", "", "ERR:datepart"), // R26: datepart is a keyword
         ("DATEADD", "#day; int; uniqueidentifier", "", "ERR"), // R26
-        ("DATEDIFF", "#day; date; date", "", "int"),           // R27
+        ("DATEDIFF", "#day; date; date", "", "int"), // R27
         (
             "DATEDIFF",
             "#second; datetime2(7) NULL; datetime2(7)",
@@ -568,7 +569,7 @@ fn date_table() {
             "int NULL",
         ), // R27
         ("DATEDIFF_BIG", "#ms; datetime; datetime", "", "bigint"), // R27
-        ("DATEDIFF", "#day; date", "", "ERR:3 arguments"),     // R27: arity
+        ("DATEDIFF", "#day; date", "", "ERR:3 arguments"), // R27: arity
         ("DATEPART", "#year; date", "", "int"),
         ("DATEPART", "#tz; datetimeoffset(7)", "", "int"),
         ("DATEPART", "#iso_week; date", "", "int"),
@@ -730,6 +731,22 @@ fn system_table() {
         ("ERROR_SEVERITY", "", "", "int NULL"),
         ("ERROR_STATE", "", "", "int NULL"),
         ("ERROR_PROCEDURE", "", "", "nvarchar(128) NULL"),
+        (
+            "FORMATMESSAGE",
+            "varchar(50); int",
+            "",
+            "nvarchar(2047) NULL",
+        ),
+        (
+            "COL_LENGTH",
+            "varchar(20); varchar(20)",
+            "",
+            "smallint NULL",
+        ),
+        ("TYPE_NAME", "int", "", "nvarchar(128) NULL"),
+        ("CURRENT_TRANSACTION_ID", "", "", "bigint"),
+        ("@@OPTIONS", "", "", "int"),
+        ("CRYPT_GEN_RANDOM", "int", "", "varbinary(8000) NULL"),
     ]);
 }
 

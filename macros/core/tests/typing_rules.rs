@@ -563,6 +563,8 @@ const NUMBER_LITERALS: &[(&str, &str)] = &[
     ("$12", "money"),             // R17: money constant
     ("$1.50", "money"),           // R17
     ("$-3", "money"),             // R17
+    ("\u{20ac}12.5", "money"),    // R17: any currency symbol
+    ("\u{a3}7", "money"),         // R17
     ("-1", "int"),                // R17: the sign is an operator
     ("+7", "int"),                // R17
     ("0x0102", "varbinary(2)"),   // R17: binary constant

@@ -6,7 +6,7 @@
 //! | `2147483648` | `numeric(10,0)` (too big for int: a decimal with as many digits) |
 //! | `1.50`, `.5` | `numeric(3,2)`, `numeric(1,1)`: every written digit counts |
 //! | `1e0`, `2.5E-3` | `float` |
-//! | `$12`, `$1.5` | `money` |
+//! | `$12`, `$1.5`, `€3` | `money` (any currency symbol) |
 //! | `'abc'`, `''` | `varchar(3)`, `varchar(1)` (no type has length 0) |
 //! | `N'abc'` | `nvarchar(3)` |
 //! | `0x0102` | `varbinary(2)` |
@@ -26,6 +26,12 @@ use mssqlx_offline::{Length, SqlType};
 
 use super::shape::{MAX_BYTES, MAX_NCHARS, MAX_PRECISION};
 use super::TypingError;
+
+/// Currency symbols that make a constant `money` (R17: "prefixed with a currency symbol").
+const CURRENCY_SYMBOLS: &[char] = &[
+    '$', '\u{a2}', '\u{a3}', '\u{a4}', '\u{a5}', '\u{20a9}', '\u{20aa}', '\u{20ab}', '\u{20ac}',
+    '\u{20b9}', '\u{20bd}',
+];
 
 /// The type of a numeric constant as written (a leading sign is allowed and ignored:
 /// T-SQL parses it as a unary operator).
@@ -51,7 +57,7 @@ pub fn literal_number(text: &str) -> Result<SqlType, TypingError> {
         }
         return Ok(literal_binary(hex.len().div_ceil(2)));
     }
-    if let Some(amount) = unsigned.strip_prefix('$') {
+    if let Some(amount) = unsigned.strip_prefix(CURRENCY_SYMBOLS) {
         let amount = amount
             .trim_start()
             .strip_prefix(['-', '+'])

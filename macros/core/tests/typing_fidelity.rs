@@ -134,6 +134,14 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("DESIGN §3", "SELECT SUM(Balance) OVER (PARTITION BY IsActive) AS s FROM dbo.Users", C(&[("s", "decimal(38,2)", true)])),
     ("R5", "SELECT COUNT(*) OVER () AS n FROM dbo.Users", C(&[("n", "int", false)])),
 
+    // ---- bare NULL literals take their neighbours' type (R8-R11, R24)
+    ("R26", "SELECT DATEADD(day, 1, '2024-01-01') AS d", C(&[("d", "datetime", false)])),
+    ("R24", "SELECT CONCAT(NULL, NULL) AS c", C(&[("c", "varchar(1)", false)])),
+    ("R8", "SELECT ISNULL(NULL, 1) AS n", C(&[("n", "int", false)])),
+    ("R9", "SELECT COALESCE(NULL, NULL) AS n", E("COALESCE")),
+    ("R11", "SELECT IIF(1 = 1, NULL, 'x') AS v", C(&[("v", "varchar(1)", true)])),
+    ("R10", "SELECT CASE WHEN 1 = 1 THEN NULL ELSE Balance END AS v FROM dbo.Users", C(&[("v", "decimal(12,2)", true)])),
+
     // ---- math (R18, R19)
     ("R18", "SELECT ROUND(Balance, 0) AS r FROM dbo.Users", C(&[("r", "decimal(12,2)", false)])),
     ("R19", "SELECT ABS(Age) AS a FROM dbo.Users", C(&[("a", "tinyint", true)])),

@@ -237,3 +237,73 @@ async fn sessions_show_which_pooled_connection_was_left_inside_a_transaction() {
     assert_eq!(server.open_sessions().len(), 1);
     assert!(!server.session(2).unwrap().is_open());
 }
+
+/// A proxy that sets RESETCONNECTION (status bit 0x08) on the next SQL batch
+/// tiberius sends once `reset` is raised, as a pooled driver would.
+async fn resetting_proxy(
+    target: std::net::SocketAddr,
+    reset: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> u16 {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let (client, _) = listener.accept().await.unwrap();
+        let server = tokio::net::TcpStream::connect(target).await.unwrap();
+        let (mut cr, mut cw) = client.into_split();
+        let (mut sr, mut sw) = server.into_split();
+        tokio::spawn(async move {
+            let _ = tokio::io::copy(&mut sr, &mut cw).await;
+        });
+        loop {
+            let mut header = [0u8; 8];
+            if cr.read_exact(&mut header).await.is_err() {
+                return;
+            }
+            let len = u16::from_be_bytes([header[2], header[3]]) as usize;
+            let mut body = vec![0u8; len - 8];
+            cr.read_exact(&mut body).await.unwrap();
+            if header[0] == 0x01 && reset.swap(false, Ordering::SeqCst) {
+                header[1] |= 0x08;
+            }
+            sw.write_all(&header).await.unwrap();
+            sw.write_all(&body).await.unwrap();
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn reset_connection_flag_rolls_back_the_open_transaction_and_is_recorded() {
+    let server = MockServer::start().await.unwrap();
+    let reset = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let port = resetting_proxy(server.addr(), reset.clone()).await;
+    let url = server
+        .url()
+        .replace(&server.addr().port().to_string(), &port.to_string());
+    let mut client = connect(&url).await.unwrap();
+    client
+        .simple_query("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; BEGIN TRAN")
+        .await
+        .unwrap()
+        .into_results()
+        .await
+        .unwrap();
+    assert_eq!(server.session(1).unwrap().tran_count(), 1);
+    reset.store(true, std::sync::atomic::Ordering::SeqCst);
+    // tiberius still believes it is in the transaction: the server resets first.
+    assert_eq!(trancount(&mut client).await, (0, 0));
+    let s = server.session(1).unwrap();
+    assert_eq!(
+        (s.resets(), s.isolation_level()),
+        (1, IsolationLevel::ReadCommitted)
+    );
+    let flags: Vec<bool> = server
+        .recorder()
+        .requests()
+        .iter()
+        .map(|r| r.reset_connection)
+        .collect();
+    assert_eq!(flags, vec![false, true]);
+}

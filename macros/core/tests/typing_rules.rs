@@ -64,6 +64,7 @@ fn report(failures: Vec<String>) {
 // ---------------------------------------------------------------- precedence (R1)
 
 /// (higher, lower): the first outranks the second.
+#[rustfmt::skip]
 const PRECEDENCE_ORDER: &[(&str, &str)] = &[
     ("geography", "json"),                 // R1: user-defined types first
     ("json", "sql_variant"),               // R1: json above sql_variant (current revision)
@@ -98,6 +99,7 @@ const PRECEDENCE_ORDER: &[(&str, &str)] = &[
 ];
 
 /// Types that share a rank.
+#[rustfmt::skip]
 const PRECEDENCE_EQUAL: &[(&str, &str)] = &[
     ("decimal(10,2)", "numeric(5,1)"), // R1: decimal and numeric are one type
     ("nvarchar(max)", "nvarchar(10)"), // R1: "nvarchar (including nvarchar(max))"
@@ -124,6 +126,7 @@ fn precedence_table() {
 
 // ---------------------------------------------------------------- conversion chart (R40)
 
+#[rustfmt::skip]
 const CONVERSIONS: &[(&str, &str, Conversion)] = &[
     ("int", "int", Conversion::Same),                            // R40
     ("int", "bigint", Conversion::Implicit),                     // R40
@@ -180,6 +183,7 @@ fn conversion_chart_table() {
 }
 
 /// (a, b, comparable with `=`)
+#[rustfmt::skip]
 const COMPARISONS: &[(&str, &str, bool)] = &[
     ("uniqueidentifier", "int", false), // R40: uniqueidentifier = int is an error
     ("date", "int", false),             // R40: date = int is an error
@@ -240,6 +244,7 @@ fn comparison_table() {
 
 use ArithOp::{Add, BitAnd, BitOr, BitXor, Div, Mod, Mul, Sub};
 
+#[rustfmt::skip]
 const ARITHMETIC: &[(&str, ArithOp, &str, &str)] = &[
     ("int", Add, "int", "int"),                                  // R1
     ("tinyint", Add, "tinyint", "tinyint"),                      // R1: no widening
@@ -273,7 +278,7 @@ const ARITHMETIC: &[(&str, ArithOp, &str, &str)] = &[
     ("decimal(19,4)", Mul, "decimal(19,4)", "decimal(38,7)"), // R2: integral 31 < 32
     ("decimal(20,4)", Mul, "decimal(20,4)", "decimal(38,6)"), // R2: integral 33 > 32
     ("decimal(30,2)", Mul, "decimal(30,2)", "decimal(38,4)"), // R2: scale < 6 unchanged
-    ("decimal(18,2)", Div, "decimal(18,2)", "decimal(38,20)"),
+    ("decimal(18,2)", Div, "decimal(18,2)", "decimal(38,20)"),     // R2
     ("decimal(30,20)", Mul, "decimal(30,20)", "decimal(38,17)"), // R2: the page's first example
     ("decimal(30,10)", Mul, "decimal(30,10)", "decimal(38,6)"), // R2: the page's second example // R2
     ("money", Add, "money", "money"),                           // R1
@@ -327,12 +332,7 @@ const ARITHMETIC: &[(&str, ArithOp, &str, &str)] = &[
     ("datetime", Mul, "int", "ERR:multiply"),                   // R42 (8117)
     ("datetime", Div, "int", "ERR:divide"),                     // R42 (8117)
     ("uniqueidentifier", Add, "int", "ERR:uniqueidentifier"),   // R42 (8117)
-    (
-        "uniqueidentifier",
-        Add,
-        "varchar(10)",
-        "ERR:uniqueidentifier",
-    ), // R42
+    ("uniqueidentifier", Add, "varchar(10)", "ERR:uniqueidentifier"), // R42
     ("xml", Add, "nvarchar(10)", "ERR:xml"),                    // R42
     ("sql_variant", Add, "int", "ERR:sql_variant"),             // R42
     ("image", Add, "varbinary(10)", "ERR:image"),               // R42
@@ -350,12 +350,7 @@ const ARITHMETIC: &[(&str, ArithOp, &str, &str)] = &[
     ("int NULL", Add, "int", "int NULL"),                       // DESIGN §3: NULL in, NULL out
     ("int", Add, "int NULL", "int NULL"),                       // DESIGN §3
     ("int", Div, "int", "int"), // DESIGN §3: /0 is an error, not NULL
-    (
-        "decimal(10,2) NULL",
-        Mul,
-        "decimal(10,2) NULL",
-        "decimal(21,4) NULL",
-    ), // R2, DESIGN §3
+    ("decimal(10,2) NULL", Mul, "decimal(10,2) NULL", "decimal(21,4) NULL"), // R2, DESIGN §3
     ("varchar(10) NULL", Add, "varchar(10)", "varchar(20) NULL"), // CONCAT_NULL_YIELDS_NULL ON
     ("datetime NULL", Add, "int", "datetime NULL"), // DESIGN §3
 ];
@@ -371,6 +366,7 @@ fn arithmetic_table() {
     report(failures);
 }
 
+#[rustfmt::skip]
 const UNARY_MINUS: &[(&str, &str)] = &[
     ("tinyint", "smallint"),            // R20
     ("smallint", "smallint"),           // R20
@@ -401,6 +397,7 @@ fn unary_minus_table() {
 
 // ---------------------------------------------------------------- unify (R9, R10, R11, R33)
 
+#[rustfmt::skip]
 const UNIFY: &[(Unify, &str, &str)] = &[
     (Unify::Case, "int; int", "int"),                              // R10
     (Unify::Case, "int; varchar(10)", "int"),                      // R10, R1
@@ -427,16 +424,8 @@ const UNIFY: &[(Unify, &str, &str)] = &[
     (Unify::Case, "datetime2(0); date", "datetime2(0)"),           // R10
     (Unify::Case, "datetime2(3); datetime", "datetime2(3)"),       // R10
     (Unify::Case, "time(3); time(0)", "time(3)"),                  // R10
-    (
-        Unify::Case,
-        "datetimeoffset(2); datetime2(7)",
-        "datetimeoffset(2)",
-    ), // R10
-    (
-        Unify::Case,
-        "uniqueidentifier; varchar(36)",
-        "uniqueidentifier",
-    ), // R10, R1
+    (Unify::Case, "datetimeoffset(2); datetime2(7)", "datetimeoffset(2)"), // R10
+    (Unify::Case, "uniqueidentifier; varchar(36)", "uniqueidentifier"), // R10, R1
     (Unify::Case, "uniqueidentifier; int", "ERR"),                 // R10, R40
     (Unify::Case, "date; int", "ERR"),                             // R10, R40
     (Unify::Case, "datetime; int", "datetime"),                    // R10, R40
@@ -448,41 +437,21 @@ const UNIFY: &[(Unify, &str, &str)] = &[
     (Unify::Case, "int NULL; int", "int NULL"),                    // R10: any branch NULL
     (Unify::Coalesce, "int NULL; int", "int"),                     // R9: NULL only if all are
     (Unify::Coalesce, "int NULL; int NULL", "int NULL"),           // R9
-    (
-        Unify::Coalesce,
-        "varchar(10) NULL; nvarchar(20)",
-        "nvarchar(20)",
-    ), // R9, R1
+    (Unify::Coalesce, "varchar(10) NULL; nvarchar(20)", "nvarchar(20)"), // R9, R1
     (Unify::Coalesce, "int NULL; decimal(5,2)", "decimal(12,2)"),  // R9, R2
-    (
-        Unify::Coalesce,
-        "date NULL; datetime2(7) NULL; varchar(30)",
-        "datetime2(7)",
-    ), // R9
+    (Unify::Coalesce, "date NULL; datetime2(7) NULL; varchar(30)", "datetime2(7)"), // R9
     (Unify::Iif, "int; int NULL", "int NULL"),                     // R11
     (Unify::Iif, "varchar(1); varchar(3)", "varchar(3)"),          // R11
     (Unify::Iif, "int; date", "ERR"),                              // R11, R40
     (Unify::Union, "decimal(5,2); decimal(7,4)", "decimal(7,4)"),  // R2: UNION formula
-    (
-        Unify::Union,
-        "decimal(38,0); decimal(38,38)",
-        "decimal(38,0)",
-    ), // R2: 38 cap keeps integral
+    (Unify::Union, "decimal(38,0); decimal(38,38)", "decimal(38,0)"), // R2: 38 cap keeps integral
     (Unify::Union, "int; numeric(10,0)", "numeric(10,0)"),         // R33, R2
-    (
-        Unify::Union,
-        "varchar(10) NULL; varchar(20)",
-        "varchar(20) NULL",
-    ), // R33
+    (Unify::Union, "varchar(10) NULL; varchar(20)", "varchar(20) NULL"), // R33
     (Unify::Union, "char(3); char(3)", "char(3)"),                 // R33
     (Unify::Union, "text; varchar(10)", "text"),                   // R33, R1
     (Unify::Union, "image; varbinary(10)", "image"),               // R33, R1
     (Unify::Union, "int; uniqueidentifier", "ERR"),                // R33: incompatible
-    (
-        Unify::Union,
-        "nvarchar(max); nvarchar(10); varchar(20)",
-        "nvarchar(max)",
-    ), // R33
+    (Unify::Union, "nvarchar(max); nvarchar(10); varchar(20)", "nvarchar(max)"), // R33
     (Unify::Values, "int; int NULL; int", "int NULL"),             // VALUES like UNION ALL
     (Unify::Values, "int; bigint; smallint", "bigint"),            // R1
     (Unify::Case, "", "ERR"),                                      // no value at all
@@ -507,6 +476,7 @@ fn unify_table() {
 }
 
 /// Bare NULL literals in a merge (`FnArg::Null`): they take the others' type.
+#[rustfmt::skip]
 const UNIFY_WITH_NULL: &[(Unify, &str, &str)] = &[
     (Unify::Case, "varchar(1); NULL", "varchar(1) NULL"), // R10: CASE .. THEN 'a' END
     (Unify::Case, "NULL; NULL", "int NULL"),              // R10: a lone NULL is int
@@ -539,6 +509,7 @@ fn unify_with_null_literals_table() {
 
 // ---------------------------------------------------------------- literals (R17)
 
+#[rustfmt::skip]
 const NUMBER_LITERALS: &[(&str, &str)] = &[
     ("1", "int"),                                                // R17
     ("0", "int"),                                                // R17
@@ -588,6 +559,7 @@ fn number_literal_table() {
     report(failures);
 }
 
+#[rustfmt::skip]
 const STRING_LITERALS: &[(usize, bool, &str)] = &[
     (1, false, "varchar(1)"),            // R17: 'x'
     (0, false, "varchar(1)"),            // R17: '' (no type has length 0)
@@ -601,6 +573,7 @@ const STRING_LITERALS: &[(usize, bool, &str)] = &[
     (usize::MAX, true, "nvarchar(max)"), // huge input: no panic
 ];
 
+#[rustfmt::skip]
 const BINARY_LITERALS: &[(usize, &str)] = &[
     (2, "varbinary(2)"),            // R17: 0x0102
     (0, "varbinary(1)"),            // R17: 0x
@@ -631,6 +604,7 @@ fn string_and_binary_literal_tables() {
 
 // ---------------------------------------------------------------- CAST targets (R13, R15, R16, R43)
 
+#[rustfmt::skip]
 const CAST_TARGETS: &[(&str, &str)] = &[
     ("varchar", "varchar(30)"),                 // R13: omitted length = 30
     ("nvarchar", "nvarchar(30)"),               // R13
@@ -726,6 +700,7 @@ fn cast_target_table() {
 }
 
 /// (expression, target, TRY_?, expected)
+#[rustfmt::skip]
 const CASTS: &[(&str, &str, bool, &str)] = &[
     ("int", "varchar(10)", false, "varchar(10)"), // R13: CAST keeps nullability
     ("int NULL", "bigint", false, "bigint NULL"), // R13

@@ -39,15 +39,15 @@
 #![deny(missing_docs)]
 
 mod connection;
-mod fault;
-mod handler;
+pub mod fault;
+pub mod handler;
 pub mod protocol;
-mod recorder;
-mod reply;
-mod request;
-mod script;
-mod server;
-mod session;
+pub mod recorder;
+pub mod reply;
+pub mod request;
+pub mod script;
+pub mod server;
+pub mod session;
 mod tls;
 pub mod types;
 

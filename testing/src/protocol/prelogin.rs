@@ -3,7 +3,7 @@
 //! The client lists options (version, encryption, instance, thread id, MARS,
 //! ...) as an offset table; the server answers with its own. With encryption
 //! agreed, the TLS handshake follows, its records wrapped in PRELOGIN packets
-//! (see [`crate::tls`]).
+//! (the server side of that wrapping lives in the private `tls` module).
 
 use super::{DecodeError, Reader};
 use bytes::{BufMut, BytesMut};

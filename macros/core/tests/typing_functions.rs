@@ -162,6 +162,8 @@ const WINDOW: &[(&str, &str, &str, &str)] = &[
     ("LAG", "int NULL; int; int", "w", "int NULL"), // DESIGN §3
     ("LEAD", "varchar(10); int; varchar(10)", "w", "varchar(10)"), // DESIGN §3
     ("LEAD", "decimal(10,2)", "w", "decimal(10,2) NULL"), // DESIGN §3
+    ("LAG", "date; int; int", "w", "ERR:default"), // R40: the default converts to the value's type
+    ("LAG", "decimal(10,2); int; int", "w", "decimal(10,2)"), // R40: int converts to decimal
     ("FIRST_VALUE", "int", "w", "int NULL"),        // DESIGN §3: frame may be empty
     ("LAST_VALUE", "date", "w", "date NULL"),       // DESIGN §3
     ("PERCENT_RANK", "", "w", "float"), // issue 4 catalog: PERCENT_RANK
@@ -333,6 +335,7 @@ const STRING: &[(&str, &str, &str, &str)] = &[
     ("CONCAT_WS", "varchar(1); varchar(10); varchar(10)", "", "varchar(21)"), // issue 4 catalog: CONCAT_WS
     ("CONCAT_WS", "varchar(2); varchar(10) NULL; int NULL; date", "", "varchar(35)"), // issue 4 catalog: CONCAT_WS
     ("CONCAT_WS", "nvarchar(1); varchar(10); varchar(10)", "", "nvarchar(21)"), // issue 4 catalog: CONCAT_WS
+    ("CONCAT_WS", "varchar(1) NULL; varchar(10); varchar(10)", "", "varchar(21) NULL"), // issue 4 catalog: CONCAT_WS; NULL separator undocumented: nullable
     ("CONCAT_WS", "varchar(1); varchar(10)", "", "ERR:at least 3"), // issue 4 catalog: CONCAT_WS, error path
     ("FORMAT", "datetime; nvarchar(10)", "", "nvarchar(4000) NULL"), // issue 4 catalog: FORMAT; DESIGN §3 nullability
     ("QUOTENAME", "nvarchar(128)", "", "nvarchar(258) NULL"), // issue 4 catalog: QUOTENAME; DESIGN §3 nullability

@@ -72,6 +72,8 @@ pub(crate) enum Ret {
     Fixed(SqlType),
     /// The type of argument `i`.
     Arg(usize),
+    /// LAG / LEAD: the value's type; the default must convert to it implicitly.
+    LagLead,
     /// SUM (R3).
     Sum,
     /// AVG (R4).
@@ -237,7 +239,8 @@ pub(crate) const CATALOG: &[Signature] = &[
     // STUFF returns NULL when the start is past the end or negative.
     f("STUFF", &[P::StrOrBin, Int, Int, Text], Ret::Grow(0), Always),
     f("CONCAT", &[Any], Ret::Concat, Never).arity(2, MANY),
-    f("CONCAT_WS", &[Text, Any], Ret::ConcatWs, Never).arity(3, MANY),
+    // CONCAT_WS skips NULL values; a NULL separator is undocumented, so it counts.
+    f("CONCAT_WS", &[Text, Any], Ret::ConcatWs, Null::From(0)).arity(3, MANY),
     // FORMAT returns NULL for an invalid culture or format.
     f("FORMAT", &[Any, Text, Text], NVARCHAR_4000, Always).arity(2, 3),
     // QUOTENAME returns NULL for input longer than 128 characters.
@@ -425,8 +428,8 @@ pub(crate) const CATALOG: &[Signature] = &[
     f("RANK", &[], BIGINT, Never).window(),
     f("DENSE_RANK", &[], BIGINT, Never).window(),
     f("NTILE", &[Int], BIGINT, Never).window(),
-    f("LAG", &[Any, Int, Any], Ret::Arg(0), Null::Offset).window().arity(1, 3),
-    f("LEAD", &[Any, Int, Any], Ret::Arg(0), Null::Offset).window().arity(1, 3),
+    f("LAG", &[Any, Int, Any], Ret::LagLead, Null::Offset).window().arity(1, 3),
+    f("LEAD", &[Any, Int, Any], Ret::LagLead, Null::Offset).window().arity(1, 3),
     // An explicit frame can be empty: NULL even over NOT NULL values unless the frame
     // is known to hold the current row.
     f("FIRST_VALUE", &[Any], Ret::Arg(0), Aggregate).window(),

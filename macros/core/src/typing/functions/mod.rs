@@ -307,6 +307,18 @@ fn result_type(
             Some(FnArg::Expr(t)) => t.ty.clone(),
             _ => SqlType::Int,
         },
+        Ret::LagLead => {
+            let value = ty_at(args, 0).cloned().unwrap_or(SqlType::Int);
+            if let Some(default) = ty_at(args, 2) {
+                if !converts_implicitly(default, &value) {
+                    return Err(TypingError::new(format!(
+                        "the default of {name} has type {default}, which does not convert implicitly to {value}, the type of the value"
+                    ))
+                    .with_help(format!("CAST the default to {value}")));
+                }
+            }
+            value
+        }
         Ret::Sum => sum(name, ty_at(args, 0))?,
         Ret::Avg => avg(name, ty_at(args, 0))?,
         Ret::Round => round(ty_at(args, 0)),

@@ -300,3 +300,14 @@ async fn use_database_changes_the_session_database_and_tiberius_sees_the_envchan
         .unwrap();
     assert_eq!(row.get::<&str, _>(0), Some("reporting"));
 }
+
+#[tokio::test]
+async fn dropping_the_server_closes_its_connections_and_its_port() {
+    let server = MockServer::start().await.unwrap();
+    let url = server.url();
+    let mut client = connect(&url).await.unwrap();
+    drop(server);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert!(client.simple_query("SELECT 1").await.is_err(), "live connection closed");
+    assert!(connect(&url).await.is_err(), "nothing listens any more");
+}

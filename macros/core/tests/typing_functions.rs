@@ -448,6 +448,8 @@ const DATE: &[(&str, &str, &str, &str)] = &[
     ("DATEDIFF", "#day; date; date", "", "int"), // R27
     ("DATEDIFF", "#second; datetime2(7) NULL; datetime2(7)", "", "int NULL"), // R27
     ("DATEDIFF_BIG", "#ms; datetime; datetime", "", "bigint"), // R27
+    ("DATEDIFF", "#day; bigint; datetime2(7)", "", "int"), // R27: the page's example G (ROW_NUMBER() as startdate)
+    ("DATEDIFF", "#day; varchar(30); datetime", "", "int"), // R27: string constants are converted
     ("DATEDIFF", "#day; date", "", "ERR:3 arguments"), // R27: arity
     ("DATEPART", "#year; date", "", "int"), // issue 4 catalog: DATEPART
     ("DATEPART", "#tz; datetimeoffset(7)", "", "int"), // issue 4 catalog: DATEPART

@@ -297,7 +297,9 @@ fn starts_statement(
     }
     let prev_kw = prev.and_then(kw_of);
     let prev_kw = prev_kw.as_deref();
-    if matches!(prev, Some(Token::Comma) | Some(Token::Period)) {
+    if matches!(prev, Some(Token::Comma) | Some(Token::Period))
+        || matches!(prev_kw, Some("GRANT" | "DENY" | "REVOKE"))
+    {
         return false;
     }
     let next_kw = next.and_then(kw_of);

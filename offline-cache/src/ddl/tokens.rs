@@ -55,27 +55,43 @@ pub(crate) fn tokenize(text: &str, first_line: u32) -> PResult<Vec<Tok>> {
                 e.message,
             )
         })?;
-    // Line start offsets, and whether each line is ASCII (then column = byte + 1).
+    // Line start offsets and whether each line is ASCII (then column - 1 = byte
+    // offset). Other lines are walked, from the last position (tokens come in order),
+    // so the whole conversion is linear.
     let mut starts = vec![0usize];
     starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-    let offset = |line: u64, column: u64| -> usize {
+    let ascii: Vec<bool> = (0..starts.len())
+        .map(|l| {
+            let end = starts.get(l + 1).copied().unwrap_or(text.len());
+            text[starts[l]..end].is_ascii()
+        })
+        .collect();
+    // (line index, column, byte) of the last position converted.
+    let mut at = (0usize, 1u64, 0usize);
+    let mut offset = |line: u64, column: u64| -> usize {
         let l = (line.max(1) - 1) as usize;
         let Some(&start) = starts.get(l) else {
             return text.len();
         };
         let end = starts.get(l + 1).copied().unwrap_or(text.len());
-        let line_text = &text[start..end];
-        let col = column.max(1) as usize - 1;
-        if line_text.is_ascii() {
-            (start + col).min(end)
-        } else {
-            start
-                + line_text
-                    .char_indices()
-                    .nth(col)
-                    .map(|(i, _)| i)
-                    .unwrap_or(line_text.len())
+        let column = column.max(1);
+        if ascii[l] {
+            return (start + (column - 1) as usize).min(end);
         }
+        if at.0 != l || at.1 > column {
+            at = (l, 1, start);
+        }
+        let mut chars = text[at.2..end].char_indices();
+        while at.1 < column {
+            match chars.next() {
+                Some((_, c)) => {
+                    at.1 += 1;
+                    at.2 += c.len_utf8();
+                }
+                None => break,
+            }
+        }
+        at.2
     };
     let mut out = Vec::with_capacity(raw.len() / 2);
     for t in raw {

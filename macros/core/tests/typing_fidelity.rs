@@ -131,7 +131,10 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("R34", "SELECT RANK() OVER (ORDER BY Id) AS r FROM dbo.Users", C(&[("r", "bigint", false)])),
     ("DESIGN §3", "SELECT LAG(Email) OVER (ORDER BY Id) AS p FROM dbo.Users", C(&[("p", "nvarchar(256)", true)])),
     ("DESIGN §3", "SELECT LAG(Email, 1, N'') OVER (ORDER BY Id) AS p FROM dbo.Users", C(&[("p", "nvarchar(256)", false)])),
-    ("DESIGN §3", "SELECT SUM(Balance) OVER (PARTITION BY IsActive) AS s FROM dbo.Users", C(&[("s", "decimal(38,2)", true)])),
+    ("DESIGN §3", "SELECT SUM(Balance) OVER (PARTITION BY IsActive) AS s FROM dbo.Users", C(&[("s", "decimal(38,2)", false)])),
+    ("DESIGN §3", "SELECT SUM(Balance) OVER (ORDER BY Id ROWS BETWEEN 1 FOLLOWING AND 2 FOLLOWING) AS s FROM dbo.Users", C(&[("s", "decimal(38,2)", true)])),
+    ("DESIGN §3", "SELECT MAX(Age) OVER (ORDER BY Id) AS m FROM dbo.Users", C(&[("m", "tinyint", true)])),
+    ("DESIGN §3", "SELECT FIRST_VALUE(Email) OVER (ORDER BY Id) AS f FROM dbo.Users", C(&[("f", "nvarchar(256)", false)])),
     ("R5", "SELECT COUNT(*) OVER () AS n FROM dbo.Users", C(&[("n", "int", false)])),
 
     // ---- bare NULL literals take their neighbours' type (R8-R11, R24)

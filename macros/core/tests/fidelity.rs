@@ -133,10 +133,12 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("window", "SELECT Id, ROW_NUMBER() OVER (ORDER BY PlacedAt) AS rn FROM dbo.Orders", O(&[("Id", "int", false), ("rn", "bigint", false)], NONE)),
     ("window", "SELECT RANK() OVER (PARTITION BY UserId ORDER BY Total DESC) AS r FROM dbo.Orders", O(&[("r", "bigint", false)], NONE)),
     ("window", "SELECT DENSE_RANK() OVER (ORDER BY Total) AS r, NTILE(4) OVER (ORDER BY Total) AS q FROM dbo.Orders", O(&[("r", "bigint", false), ("q", "bigint", false)], NONE)),
-    ("window", "SELECT SUM(Total) OVER (PARTITION BY UserId) AS s FROM dbo.Orders", O(&[("s", "decimal(38,2)", true)], NONE)),
+    ("window", "SELECT SUM(Total) OVER (PARTITION BY UserId) AS s FROM dbo.Orders", O(&[("s", "decimal(38,2)", false)], NONE)),
     ("window", "SELECT COUNT(*) OVER () AS n, Id FROM dbo.Orders", O(&[("n", "int", false), ("Id", "int", false)], NONE)),
+    ("window", "SELECT SUM(Total) OVER (ORDER BY PlacedAt ROWS BETWEEN 1 FOLLOWING AND 2 FOLLOWING) AS ahead FROM dbo.Orders", O(&[("ahead", "decimal(38,2)", true)], NONE)),
+    ("window", "SELECT MAX(ShippedAt) OVER (PARTITION BY UserId) AS m FROM dbo.Orders", O(&[("m", "date", true)], NONE)),
     ("window", "SELECT LAG(Total) OVER (ORDER BY PlacedAt) AS prev FROM dbo.Orders", O(&[("prev", "decimal(12,2)", true)], NONE)),
-    ("window", "SELECT Id, SUM(Total) OVER (ORDER BY PlacedAt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM dbo.Orders", O(&[("Id", "int", false), ("running", "decimal(38,2)", true)], NONE)),
+    ("window", "SELECT Id, SUM(Total) OVER (ORDER BY PlacedAt ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS running FROM dbo.Orders", O(&[("Id", "int", false), ("running", "decimal(38,2)", false)], NONE)),
 
     // ---- TOP / OFFSET FETCH / ORDER BY
     ("top", "SELECT TOP 10 Id FROM dbo.Users ORDER BY Id", O(&[("Id", "int", false)], NONE)),
@@ -220,6 +222,13 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("expr", "SELECT At AT TIME ZONE 'UTC' AS t FROM dbo.Events", O(&[("t", "datetimeoffset(3)", false)], NONE)),
     ("expr", "SELECT Email COLLATE Latin1_General_CS_AS AS e FROM dbo.Users", O(&[("e", "nvarchar(256)", false)], NONE)),
     ("expr", "SELECT @@ROWCOUNT AS n", O(&[("n", "int", false)], NONE)),
+
+    // ---- computed columns the DDL importer left untyped: typed from their expression
+    ("computed", "SELECT LineTotal FROM dbo.Items", O(&[("LineTotal", "decimal(18,2)", false)], NONE)),
+    ("computed", "SELECT i.LineTotal * 2 AS x FROM dbo.Orders o LEFT JOIN dbo.Items i ON i.OrderId = o.Id", O(&[("x", "decimal(29,2)", true)], NONE)),
+    ("computed", "SELECT Bad FROM dbo.Items", E("the type of computed column `Bad` is unknown")),
+    ("computed", "SELECT Id, Sku FROM dbo.Items", O(&[("Id", "bigint", false), ("Sku", "char(10)", false)], NONE)),
+    ("computed", "INSERT INTO dbo.Items (Id, OrderId, Sku, Price, Qty, LineTotal) VALUES (1, 1, 'a', 1, 1, 1)", E("computed column")),
 
     // ---- nullability policy (DESIGN §3)
     ("nullability", "SELECT Id + Age AS x FROM dbo.Users", O(&[("x", "int", true)], NONE)),

@@ -977,7 +977,11 @@ impl<'a> Analyzer<'a> {
             grouped,
             windowed: over.is_some(),
         };
-        match typing::function(name, &fn_args, &ctx) {
+        let result = match over {
+            Some(w) => typing::function_in_frame(name, &fn_args, &ctx, typing::Frame::of(w)),
+            None => typing::function(name, &fn_args, &ctx),
+        };
+        match result {
             Ok(t) => V::T(t),
             Err(err) => {
                 let known: Vec<&str> = typing::function_names().collect();

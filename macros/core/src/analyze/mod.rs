@@ -444,6 +444,8 @@ pub(crate) struct Analyzer<'a> {
     last_origin: Option<ColumnOrigin>,
     /// Inside a MERGE's OUTPUT, where `$action` exists.
     merge_action: bool,
+    /// Typing a computed column's expression (others of its table stay untyped).
+    in_computed: bool,
 }
 
 impl<'a> Analyzer<'a> {
@@ -465,6 +467,7 @@ impl<'a> Analyzer<'a> {
             next_source_id: 0,
             last_origin: None,
             merge_action: false,
+            in_computed: false,
         }
     }
 

@@ -45,6 +45,9 @@ pub(crate) struct Col {
     pub from_param: Option<usize>,
     /// The table column's definition, for DML targets.
     pub def: Option<Column>,
+    /// Why the type is not known (an untyped computed column that could not be typed);
+    /// reported where the column is used.
+    pub unknown: Option<String>,
 }
 
 impl Col {
@@ -57,6 +60,7 @@ impl Col {
             hidden: false,
             from_param: None,
             def: None,
+            unknown: None,
         }
     }
 
@@ -79,6 +83,7 @@ impl Col {
             hidden: c.hidden,
             from_param: None,
             def: Some(c.clone()),
+            unknown: None,
         }
     }
 }
@@ -620,11 +625,17 @@ impl<'a> Analyzer<'a> {
         if let Some((s, n, t)) = db.table(parts.schema, parts.name) {
             let obj = ObjectName::new(s, n);
             self.touch(db_alias.as_deref(), &obj);
+            let mut cols: Vec<Col> = t.columns.iter().map(|c| Col::of_column(c, &obj)).collect();
+            for (col, c) in cols.iter_mut().zip(&t.columns) {
+                if let Some(comp) = c.computed.as_ref().filter(|comp| comp.untyped) {
+                    self.type_computed(db, db_alias.as_deref(), &obj, col, &comp.expression, span);
+                }
+            }
             return Some(Source {
                 name: n.to_string(),
                 schema: Some(s.to_string()),
                 table: Some(obj.clone()),
-                cols: t.columns.iter().map(|c| Col::of_column(c, &obj)).collect(),
+                cols,
                 id,
             });
         }
@@ -871,6 +882,50 @@ impl<'a> Analyzer<'a> {
         Some(cols)
     }
 
+    /// Types a computed column the DDL importer left untyped: its expression, against
+    /// its table. SQL Server forbids a computed column from using another one, so while
+    /// typing it the table's other untyped computed columns are left alone. Nullable only
+    /// if both the catalog and the expression say so.
+    fn type_computed(
+        &mut self,
+        db: &'a Database,
+        db_alias: Option<&str>,
+        obj: &ObjectName,
+        col: &mut Col,
+        expression: &str,
+        span: Span,
+    ) {
+        if self.in_computed {
+            col.unknown = Some("a computed column cannot use another computed column".into());
+            return;
+        }
+        let key = format!("{}:{obj}.{}#computed", db_alias.unwrap_or(""), col.name);
+        let sql = format!(
+            "SELECT {expression} FROM [{}].[{}]",
+            obj.schema.replace(']', "]]"),
+            obj.name.replace(']', "]]")
+        );
+        let before = self.errors.len();
+        self.in_computed = true;
+        let typed = self.typed_definition(db, key, obj, &sql, &[], Vec::new(), span);
+        self.in_computed = false;
+        match typed {
+            Some(cols) if cols.len() == 1 => {
+                col.ty = cols[0].ty.clone();
+                col.nullable = col.nullable && cols[0].nullable;
+            }
+            _ => {
+                let why = self
+                    .errors
+                    .get(before)
+                    .map(|e| e.message.clone())
+                    .unwrap_or_else(|| "its expression could not be typed".into());
+                self.errors.truncate(before);
+                col.unknown = Some(why);
+            }
+        }
+    }
+
     /// Types a view's or inline function's SELECT once per description, guarding cycles.
     #[allow(clippy::too_many_arguments)]
     fn typed_definition(
@@ -914,6 +969,7 @@ impl<'a> Analyzer<'a> {
                 child.typing_views = std::mem::take(&mut self.typing_views);
                 child.typing_views.push(key.clone());
                 child.next_source_id = self.next_source_id;
+                child.in_computed = self.in_computed;
                 let cols = match &stmt {
                     sqlparser::ast::Statement::Query(q) => child.query(q, None),
                     other => {
@@ -1141,6 +1197,20 @@ impl<'a> Analyzer<'a> {
         let col = &src.cols[ci];
         let mut t = col.typed();
         self.last_origin = col.origin.clone();
+        if let Some(why) = col.unknown.clone() {
+            let name = col.name.clone();
+            self.errors.push(
+                super::AnalyzeError::new(
+                    format!("the type of computed column `{name}` is unknown: {why}"),
+                    off,
+                    len,
+                )
+                .with_help(format!(
+                    "CAST it to the type you expect, e.g. CAST({name} AS int) AS [{name}]"
+                )),
+            );
+            return V::Err;
+        }
         if innermost && f.checking && f.agg_depth == 0 && f.grouped_expr_depth == 0 {
             let key = (src.id, ci);
             match &f.grouping {

@@ -604,6 +604,7 @@ impl<'a> Analyzer<'a> {
 
     fn star(&mut self, si: usize, span: sqlparser::tokenizer::Span, cols: &mut Vec<Col>) {
         let (off, len) = self.lines.span(span);
+        let mut unknown = Vec::new();
         let Some(f) = self.frames.last_mut() else {
             return;
         };
@@ -613,6 +614,13 @@ impl<'a> Analyzer<'a> {
                 continue;
             }
             let mut c = c.clone();
+            if let Some(why) = &c.unknown {
+                unknown.push(super::AnalyzeError::new(
+                    format!("the type of computed column `{}` is unknown: {why}", c.name),
+                    off,
+                    len,
+                ));
+            }
             if f.checking && f.agg_depth == 0 {
                 match &f.grouping {
                     Some(g) if g.keys.contains(&(src.id, ci)) => {
@@ -627,6 +635,7 @@ impl<'a> Analyzer<'a> {
             }
             cols.push(c);
         }
+        self.errors.extend(unknown);
     }
 
     fn select_expr(&mut self, e: &Expr, name: String, cols: &mut Vec<Col>) {

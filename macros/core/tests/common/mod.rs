@@ -42,7 +42,9 @@ pub const SCHEMA: &str = r#"{
               { "name": "Discount", "ordinal": 6, "type": "money", "nullable": true },
               { "name": "Guid", "ordinal": 7, "type": "uniqueidentifier", "nullable": false, "default": "(newid())" },
               { "name": "Weight", "ordinal": 8, "type": "float", "nullable": true },
-              { "name": "Photo", "ordinal": 9, "type": "varbinary(max)", "nullable": true }
+              { "name": "Photo", "ordinal": 9, "type": "varbinary(max)", "nullable": true },
+              { "name": "LineTotal", "ordinal": 10, "type": "sql_variant", "nullable": true, "computed": { "expression": "[Price]*[Qty]", "untyped": true } },
+              { "name": "Bad", "ordinal": 11, "type": "sql_variant", "nullable": true, "computed": { "expression": "[Nope]+(1)", "untyped": true } }
             ] },
             "Events": { "columns": [
               { "name": "Id", "ordinal": 1, "type": "bigint", "nullable": false },

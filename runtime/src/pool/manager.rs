@@ -12,7 +12,7 @@
 //!    exponential backoff and full jitter; a login failure (18456) or a TLS
 //!    error is returned at once.
 //!
-//! A failure that exhausts the retries is *broadcast* to every checkout waiting
+//! A failure that exhausts the retries is signalled to every checkout waiting
 //! at that moment, so callers see "login failed" or "connection refused"
 //! instead of a pool timeout (bb8 alone would only report the timeout).
 //!
@@ -40,7 +40,7 @@ use std::time::Duration;
 
 use tiberius::{AuthMethod, Client};
 use tokio::net::TcpStream;
-use tokio::sync::broadcast;
+use tokio::sync::Notify;
 use tokio_util::compat::TokioAsyncWriteCompatExt;
 
 use crate::connect_string::ConnectOptions;
@@ -68,7 +68,9 @@ struct Shared {
     session_sql: &'static str,
     health_check: bool,
     health_check_after: Duration,
-    failures: broadcast::Sender<Error>,
+    /// Woken when a connect fails after its retries; `last_failure` holds why.
+    failures: Notify,
+    last_failure: std::sync::Mutex<Option<Error>>,
     next_id: AtomicU64,
     opened: AtomicU64,
     failed: AtomicU64,
@@ -123,7 +125,6 @@ impl ConnectionManager {
             Some(ro) => options.readonly(ro),
             None => options,
         };
-        let (failures, _) = broadcast::channel(16);
         ConnectionManager {
             shared: Arc::new(Shared {
                 options,
@@ -138,7 +139,8 @@ impl ConnectionManager {
                 },
                 health_check: pool.health_check,
                 health_check_after: pool.health_check_after,
-                failures,
+                failures: Notify::new(),
+                last_failure: std::sync::Mutex::new(None),
                 next_id: AtomicU64::new(1),
                 opened: AtomicU64::new(0),
                 failed: AtomicU64::new(0),
@@ -164,9 +166,19 @@ impl ConnectionManager {
         }
     }
 
-    /// Connect failures (after retries) from now on.
-    pub(crate) fn subscribe_failures(&self) -> broadcast::Receiver<Error> {
-        self.shared.failures.subscribe()
+    /// Resolves when a connect fails (after its retries) from now on; the
+    /// future registers at creation, before it is first polled.
+    pub(crate) fn connect_failed(&self) -> tokio::sync::futures::Notified<'_> {
+        self.shared.failures.notified()
+    }
+
+    /// The error of the last failed connect.
+    pub(crate) fn last_failure(&self) -> Option<Error> {
+        self.shared
+            .last_failure
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Opens one connection, with retries on transient errors.
@@ -194,7 +206,12 @@ impl ConnectionManager {
                     error = %e,
                     "connect failed"
                 );
-                let _ = self.shared.failures.send(e.clone());
+                *self
+                    .shared
+                    .last_failure
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(e.clone());
+                self.shared.failures.notify_waiters();
                 Err(e)
             }
         }

@@ -148,7 +148,7 @@ impl Pool {
     /// Checks out a connection. Connect failures are returned as what they
     /// are (login failed, unreachable, TLS), not as a pool timeout.
     pub async fn acquire(&self) -> Result<PoolConnection> {
-        let mut failures = self.shared.manager.subscribe_failures();
+        let failed = self.shared.manager.connect_failed();
         tokio::select! {
             biased;
             r = self.shared.bb8.get_owned() => match r {
@@ -159,7 +159,10 @@ impl Pool {
                     max_size: self.shared.max_size,
                 }),
             },
-            Ok(e) = failures.recv() => Err(e),
+            () = failed => Err(self.shared.manager.last_failure().unwrap_or(Error::PoolTimedOut {
+                timeout: self.shared.checkout_timeout,
+                max_size: self.shared.max_size,
+            })),
         }
     }
 

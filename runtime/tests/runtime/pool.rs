@@ -427,26 +427,88 @@ async fn passwords_never_show_in_debug_or_logs() {
 async fn access_token_provider_is_called_for_each_new_connection() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-    let server = server().await;
+    let server = MockServer::builder()
+        .access_token("entra-token-0")
+        .access_token("entra-token-1")
+        .handler(base_script())
+        .start()
+        .await
+        .unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
     let c = calls.clone();
+    // The connection string carries no password: the token is the credential.
+    let url = format!(
+        "server=tcp:127.0.0.1,{};encrypt=DANGER_PLAINTEXT",
+        server.addr().port()
+    );
     let pool = options()
         .max_size(2)
         .connect_retries(0)
         .access_token_provider(move || {
             let n = c.fetch_add(1, Ordering::SeqCst);
-            async move { Ok(format!("token-{n}")) }
+            async move { Ok(format!("entra-token-{n}")) }
         })
-        .connect_lazy(&server.url())
+        .connect_lazy(&url)
         .unwrap();
-    let a = pool.acquire().await;
-    let b = pool.acquire().await;
-    // Each new connection asked for a token, whatever the mock makes of it.
+    let a = pool.acquire().await.unwrap();
+    let b = pool.acquire().await.unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 2);
-    // When the mock accepts FEDAUTH logins, the token is what it saw.
-    if let (Ok(_), Ok(_)) = (&a, &b) {
-        assert_eq!(server.recorder().logins().len(), 2);
-    }
+    let mut tokens: Vec<String> = server
+        .recorder()
+        .logins()
+        .into_iter()
+        .filter_map(|(_, l)| l.access_token)
+        .collect();
+    tokens.sort();
+    assert_eq!(tokens, ["entra-token-0", "entra-token-1"]);
+    drop((a, b));
+    // Reused connections do not ask again.
+    drop(pool.acquire().await.unwrap());
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    // A token the server refuses is a login failure.
+    let err = options()
+        .connect_retries(0)
+        .access_token_provider(|| async { Ok("expired".to_string()) })
+        .connect(&url)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::LoginFailed { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn gateway_redirect_is_followed_by_redialling_the_given_address() {
+    let gateway = server().await;
+    let database = server().await;
+    gateway
+        .faults()
+        .redirect_next_logins(1, "127.0.0.1", database.addr().port());
+    let pool = options().connect_lazy(&gateway.url()).unwrap();
+    let rows: Vec<(i32, Option<String>)> = pool
+        .fetch_all(Query::new(USERS_SQL, &[&true]))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(gateway.counters().redirects, 1);
+    assert_eq!(recorded(&gateway, "SELECT Id").len(), 0);
+    assert_eq!(recorded(&database, "SELECT Id").len(), 1);
+}
+
+#[tokio::test]
+async fn gateway_redirects_are_followed_a_bounded_number_of_times() {
+    let gateway = server().await;
+    let port = gateway.addr().port();
+    gateway.faults().redirect_next_logins(10, "127.0.0.1", port);
+    let err = options()
+        .max_redirects(3)
+        .connect_retries(0)
+        .connect(&gateway.url())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TooManyRedirects { limit: 3, ref last } if last == &format!("127.0.0.1:{port}")),
+        "{err:?}"
+    );
+    assert_eq!(gateway.counters().redirects, 4);
 }
 
 #[tokio::test]

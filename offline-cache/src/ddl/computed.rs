@@ -194,10 +194,12 @@ impl Env<'_> {
             };
         }
         // `col.GetLevel()` on a hierarchyid column.
-        if parts.len() == 2 && name == "getlevel" && args.is_empty() {
-            if self.column(&parts[0]) == Some(SqlType::HierarchyId) {
-                return Some(SqlType::SmallInt);
-            }
+        if parts.len() == 2
+            && name == "getlevel"
+            && args.is_empty()
+            && self.column(&parts[0]) == Some(SqlType::HierarchyId)
+        {
+            return Some(SqlType::SmallInt);
         }
         // A scalar user function imported earlier.
         let schema = &parts[parts.len() - 2];
@@ -254,11 +256,11 @@ fn literal_type(v: &Value) -> Option<SqlType> {
     match v {
         Value::NationalStringLiteral(s) => {
             let n = s.chars().count().max(1);
-            (n <= 4000).then(|| SqlType::NVarChar(Length::Bounded(n as u16)))
+            (n <= 4000).then_some(SqlType::NVarChar(Length::Bounded(n as u16)))
         }
         Value::SingleQuotedString(s) => {
             let n = s.len().max(1);
-            (n <= 8000).then(|| SqlType::VarChar(Length::Bounded(n as u16)))
+            (n <= 8000).then_some(SqlType::VarChar(Length::Bounded(n as u16)))
         }
         Value::Number(n, _) => n.parse::<i32>().ok().map(|_| SqlType::Int),
         _ => None,
@@ -375,7 +377,7 @@ mod tests {
         assert_eq!(t("[D] * 2").0, None);
         assert_eq!(t("dbo.unknown_fn([Id])").0, None);
         assert_eq!(t("not an expression )").0, None);
-        assert_eq!(t("ISNULL([Id], NULL)").1, false);
+        assert!(!t("ISNULL([Id], NULL)").1);
     }
 
     #[test]

@@ -93,7 +93,7 @@ fn read_statement(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>, depth: usize) {
                 return;
             }
             read_statement(ctx, cur, depth + 1);
-            if cur.eat(&Token::SemiColon) {}
+            cur.eat(&Token::SemiColon);
             if kw.as_deref() == Some("IF") && cur.eat_kw("ELSE") {
                 if cur.at_end() {
                     ctx.skip_line(
@@ -238,6 +238,26 @@ const STARTERS: &[&str] = &[
     "WHILE",
 ];
 
+/// `SET` options that begin a statement of their own.
+const SESSION_OPTIONS: &[&str] = &[
+    "ANSI_NULLS",
+    "ANSI_PADDING",
+    "ANSI_WARNINGS",
+    "ANSI_NULL_DFLT_ON",
+    "ARITHABORT",
+    "CONCAT_NULL_YIELDS_NULL",
+    "NUMERIC_ROUNDABORT",
+    "QUOTED_IDENTIFIER",
+    "NOCOUNT",
+    "NOEXEC",
+    "XACT_ABORT",
+    "IDENTITY_INSERT",
+    "DATEFORMAT",
+    "LANGUAGE",
+    "TRANSACTION",
+    "STATISTICS",
+];
+
 /// Object kinds that follow `CREATE` / `ALTER` / `DROP` of a whole object.
 const OBJECT_KINDS: &[&str] = &[
     "TABLE",
@@ -312,21 +332,17 @@ fn starts_statement(
             Some("ON" | "OF" | "FOR" | "AFTER" | "GRANT" | "DENY" | "REVOKE" | "BULK")
         ),
         "SET" => {
-            !matches!(prev_kw, Some("UPDATE" | "DELETE"))
-                && !matches!(first, Some("UPDATE" | "MERGE"))
-                && !(first == Some("ALTER") && matches!(next, Some(Token::LParen)))
-                && !(first == Some("ALTER")
-                    && next.is_some_and(|n| {
-                        !is_kw(n, "ANSI_NULLS")
-                            && !is_kw(n, "QUOTED_IDENTIFIER")
-                            && !is_kw(n, "NOCOUNT")
-                            && !is_kw(n, "ANSI_PADDING")
-                            && !is_kw(n, "ANSI_WARNINGS")
-                            && !is_kw(n, "ARITHABORT")
-                            && !is_kw(n, "CONCAT_NULL_YIELDS_NULL")
-                            && !is_kw(n, "NUMERIC_ROUNDABORT")
-                            && !is_kw(n, "XACT_ABORT")
-                    }))
+            if matches!(prev_kw, Some("UPDATE" | "DELETE"))
+                || matches!(first, Some("UPDATE" | "MERGE"))
+            {
+                return false;
+            }
+            // `ALTER TABLE t SET (...)`, `ALTER DATABASE d SET ...` are clauses; a session
+            // option after SET starts a new statement.
+            first != Some("ALTER")
+                || next
+                    .and_then(kw_of)
+                    .is_some_and(|n| SESSION_OPTIONS.contains(&n.as_str()))
         }
         "SELECT" => {
             !matches!(first, Some("INSERT" | "WITH" | "DECLARE" | "SELECT"))

@@ -610,3 +610,10 @@ fn several_files_share_types_and_tables() {
     let i = im.finish();
     assert_eq!(shape(&i.database, "t", "n"), "nvarchar(50) NOT NULL");
 }
+
+#[test]
+fn names_compare_without_case_so_a_second_create_replaces_the_first() {
+    let db = clean("CREATE TABLE dbo.t (a int)\nGO\nDROP TABLE T\nGO\nCREATE TABLE [T] (b int)\nGO\nCREATE TABLE DBO.t (c int)");
+    assert_eq!(db.tables().count(), 1);
+    assert_eq!(table(&db, "t").columns[0].name, "c");
+}

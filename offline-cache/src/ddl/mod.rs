@@ -208,6 +208,23 @@ impl Importer {
     }
 }
 
+/// Inserts `value` as `name`, replacing an object whose name differs only in case (the
+/// default collation compares identifiers case-insensitively).
+pub(crate) fn insert_object<T>(
+    map: &mut std::collections::BTreeMap<String, T>,
+    name: String,
+    value: T,
+) {
+    if let Some(old) = map
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case(&name) && **k != name)
+        .cloned()
+    {
+        map.remove(&old);
+    }
+    map.insert(name, value);
+}
+
 /// What statement handlers share: the file, the database being built, the report.
 pub(crate) struct Ctx<'a> {
     pub file: &'a str,

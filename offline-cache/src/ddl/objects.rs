@@ -79,19 +79,19 @@ pub(crate) fn alter_schema(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<(
         }};
     }
     if let Some((k, v)) = take!(tables) {
-        ctx.db.schema_mut(&target).tables.insert(k, v);
+        super::insert_object(&mut ctx.db.schema_mut(&target).tables, k, v);
     } else if let Some((k, v)) = take!(views) {
-        ctx.db.schema_mut(&target).views.insert(k, v);
+        super::insert_object(&mut ctx.db.schema_mut(&target).views, k, v);
     } else if let Some((k, v)) = take!(procedures) {
-        ctx.db.schema_mut(&target).procedures.insert(k, v);
+        super::insert_object(&mut ctx.db.schema_mut(&target).procedures, k, v);
     } else if let Some((k, v)) = take!(functions) {
-        ctx.db.schema_mut(&target).functions.insert(k, v);
+        super::insert_object(&mut ctx.db.schema_mut(&target).functions, k, v);
     } else if let Some((k, v)) = take!(alias_types) {
-        ctx.db.schema_mut(&target).alias_types.insert(k, v);
+        super::insert_object(&mut ctx.db.schema_mut(&target).alias_types, k, v);
     } else if let Some((k, v)) = take!(table_types) {
-        ctx.db.schema_mut(&target).table_types.insert(k, v);
+        super::insert_object(&mut ctx.db.schema_mut(&target).table_types, k, v);
     } else if let Some((k, v)) = take!(sequences) {
-        ctx.db.schema_mut(&target).sequences.insert(k, v);
+        super::insert_object(&mut ctx.db.schema_mut(&target).sequences, k, v);
     } else {
         return cur.err(format!("`{from}` was not created by the scripts"));
     }
@@ -122,10 +122,11 @@ pub(crate) fn create_type(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()
         Ok(())
     } else if cur.eat_kws(&["AS", "TABLE"]) {
         let tt = table_type_body(ctx, cur, &name)?;
-        ctx.db
-            .schema_mut(&name.schema)
-            .table_types
-            .insert(name.name, tt);
+        super::insert_object(
+            &mut ctx.db.schema_mut(&name.schema).table_types,
+            name.name,
+            tt,
+        );
         Ok(())
     } else if cur.is_kw("EXTERNAL") {
         cur.err("CLR user-defined types are not supported")
@@ -135,10 +136,11 @@ pub(crate) fn create_type(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()
 }
 
 fn insert_alias(ctx: &mut Ctx<'_>, name: ObjectName, ty: SqlType, nullable: bool) {
-    ctx.db
-        .schema_mut(&name.schema)
-        .alias_types
-        .insert(name.name, AliasType { ty, nullable });
+    super::insert_object(
+        &mut ctx.db.schema_mut(&name.schema).alias_types,
+        name.name,
+        AliasType { ty, nullable },
+    );
 }
 
 /// One `sp_addtype` / `sp_droptype` argument: `[@param =] value`, value a string or a name.
@@ -268,10 +270,11 @@ pub(crate) fn create_sequence(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResul
     ) {
         return cur.err(format!("a sequence cannot be of type {}", seq.ty));
     }
-    ctx.db
-        .schema_mut(&name.schema)
-        .sequences
-        .insert(name.name, seq);
+    super::insert_object(
+        &mut ctx.db.schema_mut(&name.schema).sequences,
+        name.name,
+        seq,
+    );
     Ok(())
 }
 

@@ -74,10 +74,7 @@ pub(crate) fn view(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
     }
     view.definition = cur.text_between(cur.pos, end).to_string();
     cur.pos = cur.toks.len();
-    ctx.db
-        .schema_mut(&name.schema)
-        .views
-        .insert(name.name, view);
+    super::insert_object(&mut ctx.db.schema_mut(&name.schema).views, name.name, view);
     Ok(())
 }
 
@@ -99,10 +96,11 @@ pub(crate) fn procedure(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> 
     cur.eat_kws(&["FOR", "REPLICATION"]);
     cur.expect_kw("AS")?;
     cur.pos = cur.toks.len();
-    ctx.db
-        .schema_mut(&name.schema)
-        .procedures
-        .insert(name.name, Procedure { parameters });
+    super::insert_object(
+        &mut ctx.db.schema_mut(&name.schema).procedures,
+        name.name,
+        Procedure { parameters },
+    );
     Ok(())
 }
 
@@ -146,7 +144,8 @@ pub(crate) fn function(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
         FunctionReturns::Scalar { ty: ty.ty }
     };
     cur.pos = cur.toks.len();
-    ctx.db.schema_mut(&name.schema).functions.insert(
+    super::insert_object(
+        &mut ctx.db.schema_mut(&name.schema).functions,
         name.name,
         Function {
             parameters,

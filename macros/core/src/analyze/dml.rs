@@ -98,7 +98,6 @@ impl<'a> Analyzer<'a> {
                         column: c.name.clone(),
                     });
                     col.hidden = c.hidden;
-                    col.def = Some(c.clone());
                     col
                 })
                 .collect(),

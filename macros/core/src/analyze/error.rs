@@ -88,6 +88,8 @@ pub struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset where each line starts; line 1 is index 0.
     starts: Vec<usize>,
+    /// Columns are bytes when the text is ASCII.
+    ascii: bool,
 }
 
 impl<'a> LineIndex<'a> {
@@ -95,7 +97,11 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     /// The byte offset of 1-based `line` and `column` (a column counts characters);
@@ -109,6 +115,9 @@ impl<'a> LineIndex<'a> {
         };
         let rest = &self.text[start..];
         let skip = column.saturating_sub(1) as usize;
+        if self.ascii {
+            return (start + skip).min(self.text.len());
+        }
         match rest.char_indices().nth(skip) {
             Some((i, _)) => start + i,
             None => self.text.len(),

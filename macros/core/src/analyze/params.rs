@@ -34,8 +34,6 @@ struct Info {
     not_null: bool,
     /// First use (offset, len).
     first: (usize, usize),
-    /// Where its type was decided.
-    bound_at: Option<(usize, usize)>,
     /// A use where the type was needed but nothing told it.
     unknown_at: Option<(usize, usize)>,
 }
@@ -189,7 +187,6 @@ impl Params {
             ty: None,
             not_null: false,
             first: (off, len),
-            bound_at: None,
             unknown_at: None,
         });
         self.list.len() - 1
@@ -223,7 +220,6 @@ impl Params {
         match &p.ty {
             None => {
                 p.ty = Some(ty.clone());
-                p.bound_at = Some((off, len));
                 Ok(())
             }
             Some(old) => match widen(old, ty) {
@@ -300,7 +296,6 @@ impl Params {
                 }
             }
         }
-        let _ = self.list.iter().map(|p| p.bound_at).count();
         out
     }
 }

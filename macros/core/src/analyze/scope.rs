@@ -43,8 +43,6 @@ pub(crate) struct Col {
     pub hidden: bool,
     /// The column is a bare parameter whose type may be learnt later in the statement.
     pub from_param: Option<usize>,
-    /// The table column's definition, for DML targets.
-    pub def: Option<Column>,
     /// Why the type is not known (an untyped computed column that could not be typed);
     /// reported where the column is used.
     pub unknown: Option<String>,
@@ -59,7 +57,6 @@ impl Col {
             origin: None,
             hidden: false,
             from_param: None,
-            def: None,
             unknown: None,
         }
     }
@@ -68,6 +65,19 @@ impl Col {
         Typed {
             ty: self.ty.clone(),
             nullable: self.nullable,
+        }
+    }
+
+    /// A base table's column; its origin is the source's table, filled in when used.
+    fn bare(c: &Column) -> Self {
+        Col {
+            name: c.name.clone(),
+            ty: c.ty.clone(),
+            nullable: c.nullable,
+            origin: None,
+            hidden: c.hidden,
+            from_param: None,
+            unknown: None,
         }
     }
 
@@ -82,7 +92,6 @@ impl Col {
             }),
             hidden: c.hidden,
             from_param: None,
-            def: Some(c.clone()),
             unknown: None,
         }
     }
@@ -625,7 +634,7 @@ impl<'a> Analyzer<'a> {
         if let Some((s, n, t)) = db.table(parts.schema, parts.name) {
             let obj = ObjectName::new(s, n);
             self.touch(db_alias.as_deref(), &obj);
-            let mut cols: Vec<Col> = t.columns.iter().map(|c| Col::of_column(c, &obj)).collect();
+            let mut cols: Vec<Col> = t.columns.iter().map(Col::bare).collect();
             for (col, c) in cols.iter_mut().zip(&t.columns) {
                 if let Some(comp) = c.computed.as_ref().filter(|comp| comp.untyped) {
                     self.type_computed(db, db_alias.as_deref(), &obj, col, &comp.expression, span);
@@ -877,7 +886,6 @@ impl<'a> Analyzer<'a> {
                 object: obj.clone(),
                 column: c.name.clone(),
             });
-            c.def = None;
         }
         Some(cols)
     }
@@ -1191,13 +1199,19 @@ impl<'a> Analyzer<'a> {
     /// A resolved column: record grouping facts and return its type.
     fn hit(&mut self, fi: usize, si: usize, ci: usize, span: Span) -> V {
         let innermost = fi + 1 == self.frames.len();
-        let (off, len) = self.lines.span(span);
+        let lines = self.lines;
         let f = &mut self.frames[fi];
         let src = &f.sources[si];
         let col = &src.cols[ci];
         let mut t = col.typed();
-        self.last_origin = col.origin.clone();
+        self.last_origin = col.origin.clone().or_else(|| {
+            src.table.as_ref().map(|object| ColumnOrigin {
+                object: object.clone(),
+                column: col.name.clone(),
+            })
+        });
         if let Some(why) = col.unknown.clone() {
+            let (off, len) = lines.span(span);
             let name = col.name.clone();
             self.errors.push(
                 super::AnalyzeError::new(
@@ -1220,6 +1234,7 @@ impl<'a> Analyzer<'a> {
                     }
                 }
                 _ => {
+                    let (off, len) = lines.span(span);
                     let qualified = format!("{}.{}", src.name, col.name);
                     f.ungrouped.push((off, len, qualified));
                 }

@@ -614,6 +614,12 @@ impl<'a> Analyzer<'a> {
                 continue;
             }
             let mut c = c.clone();
+            if c.origin.is_none() {
+                c.origin = src.table.as_ref().map(|object| super::ColumnOrigin {
+                    object: object.clone(),
+                    column: c.name.clone(),
+                });
+            }
             if let Some(why) = &c.unknown {
                 unknown.push(super::AnalyzeError::new(
                     format!("the type of computed column `{}` is unknown: {why}", c.name),

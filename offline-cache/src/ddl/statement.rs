@@ -537,6 +537,7 @@ fn leading_kind(cur: &Cursor<'_>) -> String {
                 _ => "EXEC".into(),
             }
         }
+        Some("UPDATE") if w(1) == Some("STATISTICS") => "UPDATE STATISTICS".into(),
         Some(k) => k.to_string(),
         None => "unknown statement".into(),
     }
@@ -586,7 +587,9 @@ fn ignored_reason(kind: &str) -> Option<&'static str> {
         _ => match first {
             "SET" | "USE" => "session option",
             "PRINT" | "RAISERROR" | "THROW" => "message",
-            "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "TRUNCATE" | "BULK" | "SELECT" => "data",
+            "INSERT" | "UPDATE" | "DELETE" | "MERGE" | "TRUNCATE" | "BULK" | "SELECT" | "WITH" => {
+                "data"
+            }
             "GRANT" | "DENY" | "REVOKE" => "permission",
             "DECLARE" | "RETURN" | "BREAK" | "CONTINUE" | "GOTO" | "WAITFOR" | "OPEN" | "CLOSE"
             | "FETCH" | "DEALLOCATE" => "control flow",

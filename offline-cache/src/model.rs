@@ -123,6 +123,16 @@ pub struct Schema {
     pub sequences: BTreeMap<String, Sequence>,
 }
 
+impl Schema {
+    /// The table called `name` (compared case-insensitively), with its name as stored.
+    pub fn table(&self, name: &str) -> Option<(&str, &Table)> {
+        self.tables
+            .iter()
+            .find(|(k, _)| names_equal(k, name, IdentCase::Insensitive))
+            .map(|(k, t)| (k.as_str(), t))
+    }
+}
+
 /// A base table.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,14 +8,14 @@
 //!
 //! It reads what real scripts contain, in the order a client tool does:
 //!
-//! 1. [`batch`]: `GO` separators, byte order mark, CRLF, sqlcmd `:setvar` / `$(Var)`;
-//! 2. [`tokens`]: sqlparser's tokenizer (`MsSqlDialect`), with byte positions;
-//! 3. [`statement`]: statement boundaries (T-SQL needs no `;`), `IF` / `BEGIN ... END`,
+//! 1. `batch`: `GO` separators, byte order mark, CRLF, sqlcmd `:setvar` / `$(Var)`;
+//! 2. `tokens`: sqlparser's tokenizer (`MsSqlDialect`), with byte positions;
+//! 3. `statement`: statement boundaries (T-SQL needs no `;`), `IF` / `BEGIN ... END`,
 //!    and what each statement is;
-//! 4. one module per statement family: [`create_table`] (also table types and ALTER
-//!    TABLE's column and constraint definitions), [`alter_table`], [`routine`] (views,
-//!    procedures, functions), [`objects`] (schemas, alias types, sequences, DROP),
-//!    [`data_type`] and [`computed`] (typing a computed column's expression).
+//! 4. one module per statement family: `create_table` (also table types and ALTER
+//!    TABLE's column and constraint definitions), `alter_table`, `routine` (views,
+//!    procedures, functions), `objects` (schemas, alias types, sequences, DROP),
+//!    `data_type` and `computed` (typing a computed column's expression).
 //!
 //! sqlparser's *statement* parser is not used for DDL: it rejects most CREATE TABLE
 //! scripts SQL Server writes (`ON [PRIMARY]`, `CLUSTERED`, `WITH CHECK ADD`,

@@ -324,19 +324,23 @@ impl Session {
 
     fn apply_statement(&mut self, stmt: &str) -> Result<Vec<TxEvent>, ServerMessage> {
         let p = patterns();
-        if let Some(c) = p.if_trancount.captures(stmt) {
-            return if self.tran_count > 0 {
-                self.apply_statement(&c[1])
+        // Unwrap `IF @@TRANCOUNT > 0 ...` / `IF XACT_STATE() <> 0 ...` guards
+        // iteratively (nested guards must not grow the stack).
+        let mut stmt = stmt;
+        loop {
+            if let Some(m) = p.if_trancount.find(stmt) {
+                if self.tran_count == 0 {
+                    return Ok(Vec::new());
+                }
+                stmt = &stmt[m.end()..];
+            } else if let Some(m) = p.if_xact_state.find(stmt) {
+                if self.xact_state() == 0 {
+                    return Ok(Vec::new());
+                }
+                stmt = &stmt[m.end()..];
             } else {
-                Ok(Vec::new())
-            };
-        }
-        if let Some(c) = p.if_xact_state.captures(stmt) {
-            return if self.xact_state() != 0 {
-                self.apply_statement(&c[1])
-            } else {
-                Ok(Vec::new())
-            };
+                break;
+            }
         }
         if let Some(c) = p.begin.captures(stmt) {
             return Ok(self.begin(name_of(c.get(1))));
@@ -437,8 +441,8 @@ fn patterns() -> &'static Patterns {
         let re = |s: &str| Regex::new(s).unwrap_or_else(|e| panic!("built-in pattern {s}: {e}"));
         const NAME: &str = r"([A-Za-z_#@][\w#@$]*)";
         Patterns {
-            if_trancount: re(r"(?is)^IF\s+@@TRANCOUNT\s*>\s*0\s+(.+)$"),
-            if_xact_state: re(r"(?is)^IF\s+XACT_STATE\s*\(\s*\)\s*(?:<>|!=)\s*0\s+(.+)$"),
+            if_trancount: re(r"(?i)^IF\s+@@TRANCOUNT\s*>\s*0\s+"),
+            if_xact_state: re(r"(?i)^IF\s+XACT_STATE\s*\(\s*\)\s*(?:<>|!=)\s*0\s+"),
             begin: re(&format!(r"(?i)^BEGIN\s+(?:DISTRIBUTED\s+)?TRAN(?:SACTION)?\b(?:\s+{NAME})?")),
             commit: re(r"(?i)^COMMIT(?:\s+(?:TRAN|TRANSACTION|WORK))?\b"),
             rollback: re(&format!(
@@ -560,6 +564,15 @@ mod tests {
         s.apply_sql("IF @@TRANCOUNT > 0 ROLLBACK TRAN").unwrap();
         s.apply_sql("BEGIN TRAN").unwrap();
         s.apply_sql("IF XACT_STATE() <> 0 ROLLBACK").unwrap();
+        assert_eq!(s.tran_count(), 0);
+    }
+
+    #[test]
+    fn deeply_nested_guards_do_not_overflow_the_stack() {
+        let mut s = session();
+        s.apply_sql("BEGIN TRAN").unwrap();
+        let sql = "IF @@TRANCOUNT > 0 ".repeat(100_000) + "COMMIT";
+        s.apply_sql(&sql).unwrap();
         assert_eq!(s.tran_count(), 0);
     }
 

@@ -308,6 +308,9 @@ async fn dropping_the_server_closes_its_connections_and_its_port() {
     let mut client = connect(&url).await.unwrap();
     drop(server);
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert!(client.simple_query("SELECT 1").await.is_err(), "live connection closed");
+    assert!(
+        client.simple_query("SELECT 1").await.is_err(),
+        "live connection closed"
+    );
     assert!(connect(&url).await.is_err(), "nothing listens any more");
 }

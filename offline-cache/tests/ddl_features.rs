@@ -617,3 +617,23 @@ fn names_compare_without_case_so_a_second_create_replaces_the_first() {
     assert_eq!(db.tables().count(), 1);
     assert_eq!(table(&db, "t").columns[0].name, "c");
 }
+
+#[test]
+fn sp_rename_renames_tables_and_columns_and_unfollowed_changes_are_reported() {
+    let i = import(
+        "CREATE TABLE dbo.t (a int PRIMARY KEY, b int)\nGO\n\
+         EXEC sp_rename 'dbo.t.a', 'id', 'COLUMN'\nGO\n\
+         EXEC sp_rename N'[dbo].[t]', N'things'\nGO\n\
+         EXEC sp_rename 'dbo.things.ix', 'ix2', 'INDEX'\nGO\n\
+         EXEC sp_bindefault 'zero', 'dbo.things.b'\nGO\n\
+         SELECT * INTO dbo.copy FROM dbo.things\nGO\n\
+         EXEC sp_executesql N'CREATE TABLE x (a int)'",
+    );
+    let db = &i.database;
+    let things = db.table(None, "things").expect("renamed table").2;
+    assert_eq!(things.columns[0].name, "id");
+    assert_eq!(things.primary_key.as_ref().unwrap().columns, ["id"]);
+    let bad: Vec<&str> = i.report.not_understood().map(|s| s.kind.as_str()).collect();
+    assert_eq!(bad, ["EXEC sp_bindefault", "SELECT", "EXEC sp_executesql"]);
+    assert_eq!(i.report.ignored().count(), 1, "the index rename");
+}

@@ -198,6 +198,98 @@ pub(crate) fn sp_addtype(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()>
     Ok(())
 }
 
+/// `EXEC sp_rename 'schema.table', 'new'` and `EXEC sp_rename 'schema.table.column',
+/// 'new', 'COLUMN'`; other renames (indexes, statistics, types) are reported.
+pub(crate) fn sp_rename(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
+    skip_exec_and_proc_name(cur)?;
+    let old = proc_arg(cur)?;
+    cur.expect(&Token::Comma, "`,` and the new name")?;
+    let new = proc_arg(cur)?;
+    let kind = if cur.eat(&Token::Comma) {
+        proc_arg(cur)?.to_ascii_uppercase()
+    } else {
+        "OBJECT".to_string()
+    };
+    if !cur.at_end() {
+        return cur.expected("the end of sp_rename");
+    }
+    // The old name is one string, possibly bracketed part by part: `[dbo].[t].[c]`.
+    let parts: Vec<String> = match super::tokens::tokenize(&old, cur.line()) {
+        Ok(toks) => {
+            let mut c = Cursor::new(&toks, &old);
+            let parts = c.dotted_name()?;
+            if !c.at_end() {
+                return cur.err(format!("sp_rename: cannot read the name `{old}`"));
+            }
+            parts
+        }
+        Err(e) => return Err(e),
+    };
+    match kind.as_str() {
+        "OBJECT" => {
+            let name = ctx.object_name(&parts);
+            let Some((schema, stored, _)) = ctx.db.table(Some(&name.schema), &name.name) else {
+                return cur.err(format!(
+                    "sp_rename: `{name}` is not a table the scripts created"
+                ));
+            };
+            let (schema, stored) = (schema.to_string(), stored.to_string());
+            let s = ctx.db.schema_mut(&schema);
+            let table = s.tables.remove(&stored).expect("found above");
+            super::insert_object(&mut s.tables, new, table);
+            Ok(())
+        }
+        "COLUMN" if parts.len() >= 2 => {
+            let column = parts[parts.len() - 1].clone();
+            let name = ctx.object_name(&parts[..parts.len() - 1]);
+            let Some((schema, stored, _)) = ctx.db.table(Some(&name.schema), &name.name) else {
+                return cur.err(format!(
+                    "sp_rename: `{name}` is not a table the scripts created"
+                ));
+            };
+            let (schema, stored) = (schema.to_string(), stored.to_string());
+            let table = ctx
+                .db
+                .schema_mut(&schema)
+                .tables
+                .get_mut(&stored)
+                .expect("found above");
+            let Some(col) = table.column_mut(&column) else {
+                return cur.err(format!("sp_rename: `{column}` is not a column of {name}"));
+            };
+            col.name = new.clone();
+            let rename = |c: &mut String| {
+                if c.eq_ignore_ascii_case(&column) {
+                    *c = new.clone();
+                }
+            };
+            if let Some(pk) = table.primary_key.as_mut() {
+                pk.columns.iter_mut().for_each(rename);
+            }
+            for k in &mut table.unique_constraints {
+                k.columns.iter_mut().for_each(rename);
+            }
+            for fk in &mut table.foreign_keys {
+                fk.columns.iter_mut().for_each(rename);
+            }
+            if let Some(t) = table.temporal.as_mut() {
+                rename(&mut t.period_start);
+                rename(&mut t.period_end);
+            }
+            Ok(())
+        }
+        "INDEX" | "STATISTICS" => {
+            let mut e = super::tokens::ParseError::new(
+                cur.line(),
+                "renames an index or statistics: no schema fact",
+            );
+            e.ignored = true;
+            Err(e)
+        }
+        other => cur.err(format!("sp_rename of kind `{other}` is not supported")),
+    }
+}
+
 /// `EXEC sp_droptype name`.
 pub(crate) fn sp_droptype(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
     skip_exec_and_proc_name(cur)?;

@@ -601,6 +601,19 @@ fn ignored_reason(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// `SELECT ... INTO table`: an `INTO` at parenthesis depth 0.
+fn selects_into(cur: &Cursor<'_>) -> bool {
+    let mut depth = 0usize;
+    cur.toks.iter().any(|t| {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && is_kw(&t.token, "INTO")
+    })
+}
+
 /// Reads one statement (its tokens, `;` included) and applies or skips it.
 fn dispatch(ctx: &mut Ctx<'_>, mut cur: Cursor<'_>) {
     // Drop the trailing `;`.
@@ -634,7 +647,35 @@ fn dispatch(ctx: &mut Ctx<'_>, mut cur: Cursor<'_>) {
         | "DROP TYPE" | "DROP SEQUENCE" | "DROP SCHEMA" => Some(objects::drop(ctx, &mut cur)),
         "EXEC sp_addtype" => Some(objects::sp_addtype(ctx, &mut cur)),
         "EXEC sp_droptype" => Some(objects::sp_droptype(ctx, &mut cur)),
-        "EXEC" => {
+        "EXEC sp_rename" => Some(objects::sp_rename(ctx, &mut cur)),
+        "EXEC sp_changeobjectowner"
+        | "EXEC sp_bindefault"
+        | "EXEC sp_unbindefault"
+        | "EXEC sp_bindrule"
+        | "EXEC sp_unbindrule" => {
+            ctx.skip_line(
+                line,
+                text,
+                &kind,
+                SkipReason::NotUnderstood(format!(
+                    "`{}` changes the schema in a way the importer does not follow",
+                    &kind[5..]
+                )),
+            );
+            None
+        }
+        "SELECT" if selects_into(&cur) => {
+            ctx.skip_line(
+                line,
+                text,
+                &kind,
+                SkipReason::NotUnderstood(
+                    "SELECT ... INTO creates a table whose columns the importer cannot type".into(),
+                ),
+            );
+            None
+        }
+        "EXEC" | "EXEC sp_executesql" => {
             let dynamic = matches!(cur.peek_at(1), Some(Token::LParen))
                 || text.to_ascii_lowercase().contains("sp_executesql");
             let reason = if dynamic {

@@ -132,8 +132,9 @@ fn nullability_follows_the_catalog_when_the_script_says_nothing() {
             PERIOD FOR SYSTEM_TIME (vf, vt)
         )
         GO
-        CREATE TABLE u (a int, b int, CONSTRAINT pk PRIMARY KEY (a, b))",
+        CREATE TABLE u (a int, b int, CONSTRAINT pk PRIMARY KEY (a, b), timestamp)",
     );
+    assert_eq!(shape(&db, "u", "timestamp"), "timestamp NOT NULL", "a bare `timestamp` column");
     let got: Vec<(String, bool)> = table(&db, "t")
         .columns
         .iter()

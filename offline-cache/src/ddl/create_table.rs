@@ -320,6 +320,11 @@ fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder, mode: Mode)
             persisted: false,
             untyped: true,
         });
+    } else if name.eq_ignore_ascii_case("timestamp")
+        && matches!(cur.peek(), None | Some(Token::Comma) | Some(Token::RParen))
+    {
+        // `CREATE TABLE t (id int, timestamp)`: a rowversion column named `timestamp`.
+        col = Column::new(name.clone(), 0, SqlType::RowVersion, true);
     } else {
         let ty = parse_type(cur, ctx, false)?;
         col = Column::new(name.clone(), 0, ty.ty, true);

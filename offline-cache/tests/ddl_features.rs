@@ -134,7 +134,11 @@ fn nullability_follows_the_catalog_when_the_script_says_nothing() {
         GO
         CREATE TABLE u (a int, b int, CONSTRAINT pk PRIMARY KEY (a, b), timestamp)",
     );
-    assert_eq!(shape(&db, "u", "timestamp"), "timestamp NOT NULL", "a bare `timestamp` column");
+    assert_eq!(
+        shape(&db, "u", "timestamp"),
+        "timestamp NOT NULL",
+        "a bare `timestamp` column"
+    );
     let got: Vec<(String, bool)> = table(&db, "t")
         .columns
         .iter()
@@ -637,4 +641,23 @@ fn sp_rename_renames_tables_and_columns_and_unfollowed_changes_are_reported() {
     let bad: Vec<&str> = i.report.not_understood().map(|s| s.kind.as_str()).collect();
     assert_eq!(bad, ["EXEC sp_bindefault", "SELECT", "EXEC sp_executesql"]);
     assert_eq!(i.report.ignored().count(), 1, "the index rename");
+}
+
+#[test]
+fn a_database_collation_in_the_script_is_kept() {
+    let db =
+        clean("CREATE DATABASE shop COLLATE Latin1_General_100_CS_AS\nGO\nCREATE TABLE t (a int)");
+    assert_eq!(db.collation, "Latin1_General_100_CS_AS");
+    assert_eq!(db.ident_case(), mssqlx_offline::ident::IdentCase::Sensitive);
+    let db = clean("CREATE DATABASE shop\nGO\nCREATE TABLE t (a int)");
+    assert_eq!(db.collation, mssqlx_offline::DEFAULT_COLLATION);
+}
+
+#[test]
+fn under_a_case_sensitive_collation_names_differing_in_case_are_distinct() {
+    let db = clean(
+        "CREATE DATABASE x COLLATE Latin1_General_BIN2\nGO\n\
+         CREATE TABLE t (a int)\nGO\nCREATE TABLE T (b int)\nGO\nDROP TABLE T",
+    );
+    assert_eq!(db.tables().map(|(_, n, _)| n).collect::<Vec<_>>(), ["t"]);
 }

@@ -98,7 +98,7 @@ pub(crate) fn alter_table(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()
     if !cur.at_end() {
         return cur.expected("the end of ALTER TABLE");
     }
-    super::insert_object(&mut ctx.db.schema_mut(&schema).tables, stored, table);
+    super::insert_object(ctx.db, &schema, |s| &mut s.tables, stored, table);
     Ok(())
 }
 

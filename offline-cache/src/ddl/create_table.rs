@@ -104,11 +104,7 @@ pub(crate) fn create_table(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<(
     if let Some(t) = table.temporal.as_mut() {
         t.history_table = history;
     }
-    super::insert_object(
-        &mut ctx.db.schema_mut(&name.schema).tables,
-        name.name,
-        table,
-    );
+    super::insert_object(ctx.db, &name.schema, |s| &mut s.tables, name.name, table);
     Ok(())
 }
 

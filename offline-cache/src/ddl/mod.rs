@@ -208,16 +208,21 @@ impl Importer {
     }
 }
 
-/// Inserts `value` as `name`, replacing an object whose name differs only in case (the
-/// default collation compares identifiers case-insensitively).
+/// Inserts `value` as `name` in a schema's objects, replacing an object of the same
+/// name as the database's collation compares names (under the default, case-insensitive
+/// one, `dbo.T` replaces `dbo.t`).
 pub(crate) fn insert_object<T>(
-    map: &mut std::collections::BTreeMap<String, T>,
+    db: &mut Database,
+    schema: &str,
+    pick: impl FnOnce(&mut crate::model::Schema) -> &mut std::collections::BTreeMap<String, T>,
     name: String,
     value: T,
 ) {
+    let case = db.ident_case();
+    let map = pick(db.schema_mut(schema));
     if let Some(old) = map
         .keys()
-        .find(|k| k.eq_ignore_ascii_case(&name) && **k != name)
+        .find(|k| **k != name && crate::ident::names_equal(k, &name, case))
         .cloned()
     {
         map.remove(&old);

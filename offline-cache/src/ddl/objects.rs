@@ -12,12 +12,15 @@
 //! - `DROP TABLE | VIEW | PROCEDURE | FUNCTION | TYPE | SEQUENCE | SCHEMA
 //!   [IF EXISTS] name, ...` removes what an earlier statement created.
 
+use std::collections::BTreeMap;
+
 use sqlparser::tokenizer::Token;
 
 use super::create_table::table_type_body;
 use super::data_type::parse_type;
 use super::tokens::{Cursor, PResult};
 use super::Ctx;
+use crate::ident::{names_equal, IdentCase};
 use crate::model::{AliasType, ObjectName, Sequence};
 use crate::types::SqlType;
 
@@ -79,19 +82,19 @@ pub(crate) fn alter_schema(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<(
         }};
     }
     if let Some((k, v)) = take!(tables) {
-        super::insert_object(&mut ctx.db.schema_mut(&target).tables, k, v);
+        super::insert_object(ctx.db, &target, |s| &mut s.tables, k, v);
     } else if let Some((k, v)) = take!(views) {
-        super::insert_object(&mut ctx.db.schema_mut(&target).views, k, v);
+        super::insert_object(ctx.db, &target, |s| &mut s.views, k, v);
     } else if let Some((k, v)) = take!(procedures) {
-        super::insert_object(&mut ctx.db.schema_mut(&target).procedures, k, v);
+        super::insert_object(ctx.db, &target, |s| &mut s.procedures, k, v);
     } else if let Some((k, v)) = take!(functions) {
-        super::insert_object(&mut ctx.db.schema_mut(&target).functions, k, v);
+        super::insert_object(ctx.db, &target, |s| &mut s.functions, k, v);
     } else if let Some((k, v)) = take!(alias_types) {
-        super::insert_object(&mut ctx.db.schema_mut(&target).alias_types, k, v);
+        super::insert_object(ctx.db, &target, |s| &mut s.alias_types, k, v);
     } else if let Some((k, v)) = take!(table_types) {
-        super::insert_object(&mut ctx.db.schema_mut(&target).table_types, k, v);
+        super::insert_object(ctx.db, &target, |s| &mut s.table_types, k, v);
     } else if let Some((k, v)) = take!(sequences) {
-        super::insert_object(&mut ctx.db.schema_mut(&target).sequences, k, v);
+        super::insert_object(ctx.db, &target, |s| &mut s.sequences, k, v);
     } else {
         return cur.err(format!("`{from}` was not created by the scripts"));
     }
@@ -122,11 +125,7 @@ pub(crate) fn create_type(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()
         Ok(())
     } else if cur.eat_kws(&["AS", "TABLE"]) {
         let tt = table_type_body(ctx, cur, &name)?;
-        super::insert_object(
-            &mut ctx.db.schema_mut(&name.schema).table_types,
-            name.name,
-            tt,
-        );
+        super::insert_object(ctx.db, &name.schema, |s| &mut s.table_types, name.name, tt);
         Ok(())
     } else if cur.is_kw("EXTERNAL") {
         cur.err("CLR user-defined types are not supported")
@@ -137,7 +136,9 @@ pub(crate) fn create_type(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()
 
 fn insert_alias(ctx: &mut Ctx<'_>, name: ObjectName, ty: SqlType, nullable: bool) {
     super::insert_object(
-        &mut ctx.db.schema_mut(&name.schema).alias_types,
+        ctx.db,
+        &name.schema,
+        |s| &mut s.alias_types,
         name.name,
         AliasType { ty, nullable },
     );
@@ -234,9 +235,13 @@ pub(crate) fn sp_rename(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> 
                 ));
             };
             let (schema, stored) = (schema.to_string(), stored.to_string());
-            let s = ctx.db.schema_mut(&schema);
-            let table = s.tables.remove(&stored).expect("found above");
-            super::insert_object(&mut s.tables, new, table);
+            let table = ctx
+                .db
+                .schema_mut(&schema)
+                .tables
+                .remove(&stored)
+                .expect("found above");
+            super::insert_object(ctx.db, &schema, |s| &mut s.tables, new, table);
             Ok(())
         }
         "COLUMN" if parts.len() >= 2 => {
@@ -362,11 +367,7 @@ pub(crate) fn create_sequence(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResul
     ) {
         return cur.err(format!("a sequence cannot be of type {}", seq.ty));
     }
-    super::insert_object(
-        &mut ctx.db.schema_mut(&name.schema).sequences,
-        name.name,
-        seq,
-    );
+    super::insert_object(ctx.db, &name.schema, |s| &mut s.sequences, name.name, seq);
     Ok(())
 }
 
@@ -405,32 +406,31 @@ pub(crate) fn drop(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
 /// Removes an object if it exists (dropping what does not exist is not an error here:
 /// scripts guard their drops, and the guard is not evaluated).
 fn remove(ctx: &mut Ctx<'_>, kind: &str, name: &ObjectName) {
-    if kind == "SCHEMA" {
-        let key = ctx.db.schema(&name.schema).map(|(k, _)| k.to_string());
-        if let Some(k) = key {
-            ctx.db.schemas.remove(&k);
-        }
-        return;
-    }
+    let case = ctx.db.ident_case();
     let Some(key) = ctx.db.schema(&name.schema).map(|(k, _)| k.to_string()) else {
         return;
     };
+    if kind == "SCHEMA" {
+        ctx.db.schemas.remove(&key);
+        return;
+    }
     let s = ctx.db.schemas.get_mut(&key).expect("schema found above");
-    fn rm<T>(map: &mut std::collections::BTreeMap<String, T>, name: &str) {
-        if let Some(k) = map.keys().find(|k| k.eq_ignore_ascii_case(name)).cloned() {
+    fn rm<T>(map: &mut BTreeMap<String, T>, name: &str, case: IdentCase) {
+        if let Some(k) = map.keys().find(|k| names_equal(k, name, case)).cloned() {
             map.remove(&k);
         }
     }
+    let n = &name.name;
     match kind {
-        "TABLE" => rm(&mut s.tables, &name.name),
-        "VIEW" => rm(&mut s.views, &name.name),
-        "PROC" | "PROCEDURE" => rm(&mut s.procedures, &name.name),
-        "FUNCTION" => rm(&mut s.functions, &name.name),
+        "TABLE" => rm(&mut s.tables, n, case),
+        "VIEW" => rm(&mut s.views, n, case),
+        "PROC" | "PROCEDURE" => rm(&mut s.procedures, n, case),
+        "FUNCTION" => rm(&mut s.functions, n, case),
         "TYPE" => {
-            rm(&mut s.alias_types, &name.name);
-            rm(&mut s.table_types, &name.name);
+            rm(&mut s.alias_types, n, case);
+            rm(&mut s.table_types, n, case);
         }
-        "SEQUENCE" => rm(&mut s.sequences, &name.name),
+        "SEQUENCE" => rm(&mut s.sequences, n, case),
         _ => {}
     }
 }

@@ -74,7 +74,7 @@ pub(crate) fn view(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
     }
     view.definition = cur.text_between(cur.pos, end).to_string();
     cur.pos = cur.toks.len();
-    super::insert_object(&mut ctx.db.schema_mut(&name.schema).views, name.name, view);
+    super::insert_object(ctx.db, &name.schema, |s| &mut s.views, name.name, view);
     Ok(())
 }
 
@@ -97,7 +97,9 @@ pub(crate) fn procedure(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> 
     cur.expect_kw("AS")?;
     cur.pos = cur.toks.len();
     super::insert_object(
-        &mut ctx.db.schema_mut(&name.schema).procedures,
+        ctx.db,
+        &name.schema,
+        |s| &mut s.procedures,
         name.name,
         Procedure { parameters },
     );
@@ -145,7 +147,9 @@ pub(crate) fn function(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
     };
     cur.pos = cur.toks.len();
     super::insert_object(
-        &mut ctx.db.schema_mut(&name.schema).functions,
+        ctx.db,
+        &name.schema,
+        |s| &mut s.functions,
         name.name,
         Function {
             parameters,

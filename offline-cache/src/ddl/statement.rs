@@ -601,6 +601,24 @@ fn ignored_reason(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// The `COLLATE name` of a `CREATE DATABASE` / `ALTER DATABASE` at depth 0.
+fn database_collation(cur: &Cursor<'_>) -> Option<String> {
+    let mut depth = 0usize;
+    for (i, t) in cur.toks.iter().enumerate() {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            _ if depth == 0 && is_kw(&t.token, "COLLATE") => {
+                if let Some(Token::Word(w)) = cur.toks.get(i + 1).map(|t| &t.token) {
+                    return Some(w.value.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 /// `SELECT ... INTO table`: an `INTO` at parenthesis depth 0.
 fn selects_into(cur: &Cursor<'_>) -> bool {
     let mut depth = 0usize;
@@ -648,6 +666,11 @@ fn dispatch(ctx: &mut Ctx<'_>, mut cur: Cursor<'_>) {
         "EXEC sp_addtype" => Some(objects::sp_addtype(ctx, &mut cur)),
         "EXEC sp_droptype" => Some(objects::sp_droptype(ctx, &mut cur)),
         "EXEC sp_rename" => Some(objects::sp_rename(ctx, &mut cur)),
+        "CREATE DATABASE" | "ALTER DATABASE" if database_collation(&cur).is_some() => {
+            // The database's collation decides how identifiers compare.
+            ctx.db.collation = database_collation(&cur).unwrap_or_default();
+            Some(Ok(()))
+        }
         "EXEC sp_changeobjectowner"
         | "EXEC sp_bindefault"
         | "EXEC sp_unbindefault"

@@ -28,6 +28,17 @@ use mssqlx_offline::{Snapshot, DEFAULT_DATABASE};
 
 /// Arguments of `mssqlx snapshot`.
 #[derive(clap::Args, Debug)]
+#[command(after_help = "\
+All FILEs of one run form one database of the snapshot, the alias --database names.
+An existing output keeps its other databases; only that alias is replaced. So a
+snapshot of several databases takes one run per database:
+
+  mssqlx snapshot --from-ddl app/*.sql -o mssqlx.json
+  mssqlx snapshot --from-ddl reporting.sql --database reporting -o mssqlx.json
+
+Statements that carry no schema fact (indexes, grants, data, ...) are skipped; ones
+the importer does not understand are reported as file:line and skipped too, or, with
+--strict, make the run fail without writing anything.")]
 pub struct SnapshotArgs {
     /// T-SQL scripts to import, in order (GO batches, sqlcmd variables, BOM and CRLF are fine).
     #[arg(long = "from-ddl", value_name = "FILE", num_args = 1.., required = true)]

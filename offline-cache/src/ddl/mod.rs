@@ -25,6 +25,24 @@
 //! What the importer does not understand is skipped *and reported* ([`ImportReport`]);
 //! what it reports as understood is never silently wrong.
 //!
+//! Decisions a reader of the snapshot should know:
+//!
+//! - **Control flow is read, not run.** Every branch of an `IF` and the body of a
+//!   `WHILE` are imported (`IF NOT EXISTS (...) CREATE TABLE` guards, and the
+//!   StackOverflow loader's `IF 0 = 1 BEGIN ... END` optional sections alike).
+//! - **Nullability as SQL Server's catalog says it.** A column with neither `NULL` nor
+//!   `NOT NULL` is nullable, except PRIMARY KEY, `IDENTITY`, `rowversion` and
+//!   `GENERATED ALWAYS` columns (NOT NULL), and columns of an alias type (its
+//!   nullability). A computed column is nullable unless `ISNULL(expr, literal)`.
+//! - **Computed columns are typed only when certain** (`CAST`, `ISNULL`, string
+//!   concatenation, ...); otherwise `computed.untyped` is set, the type is the
+//!   placeholder `sql_variant`, and the analyzer types `computed.expression`.
+//! - **Dynamic SQL is not run.** `EXEC ('CREATE ...')` is reported as not understood.
+//! - **Placeholders** (`DUMMY.`) can be read as a real schema with
+//!   [`Importer::rename_schema`]; sqlcmd `$(Var)` is an identifier named `$(Var)`.
+//! - **Names compare by the database's collation** (`CREATE DATABASE ... COLLATE`
+//!   sets it; the default is case-insensitive): re-creating `dbo.T` replaces `dbo.t`.
+//!
 //! ```
 //! use mssqlx_offline::{ddl, SqlType};
 //! let import = ddl::import_str("app.sql", "

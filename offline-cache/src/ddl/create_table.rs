@@ -214,7 +214,7 @@ pub(crate) fn read_element(
         };
         return table_constraint(ctx, cur, b, name, mode);
     }
-    column(ctx, cur, b, mode)
+    column(ctx, cur, b)
 }
 
 /// Skips to the `,` or `)` that ends the current element (depth 0).
@@ -300,7 +300,7 @@ pub(crate) fn expression_text<'a>(cur: &mut Cursor<'a>) -> PResult<(usize, usize
 }
 
 /// A column definition.
-fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder, mode: Mode) -> PResult<()> {
+fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder) -> PResult<()> {
     let name = cur.ident()?;
     if b.has_column(&name) {
         return cur.err(format!("column `{name}` is defined twice"));
@@ -441,9 +441,6 @@ fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder, mode: Mode)
             ));
         }
         constraint_name = None;
-    }
-    if mode == Mode::FunctionResult && col.computed.is_some() {
-        // allowed; typed like any computed column
     }
     b.columns.push(col);
     b.explicit_null.push(explicit_null);

@@ -11,7 +11,7 @@
 //! possibly qualified name.
 
 use sqlparser::dialect::MsSqlDialect;
-use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// A token with its byte range in the batch text and its 1-based line in the file.
 #[derive(Clone, Debug)]
@@ -108,21 +108,6 @@ pub(crate) fn tokenize(text: &str, first_line: u32) -> PResult<Vec<Tok>> {
         });
     }
     Ok(out)
-}
-
-/// True for a comment or whitespace token (kept out of [`tokenize`]'s output).
-#[allow(dead_code)]
-pub(crate) fn is_trivia(t: &Token) -> bool {
-    matches!(
-        t,
-        Token::Whitespace(
-            Whitespace::Space
-                | Whitespace::Tab
-                | Whitespace::Newline
-                | Whitespace::SingleLineComment { .. }
-                | Whitespace::MultiLineComment(_)
-        )
-    )
 }
 
 /// True when `t` is the unquoted word `kw` (any case).

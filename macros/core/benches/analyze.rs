@@ -4,11 +4,18 @@
 //! AdventureWorks snapshot imported from the fixture DDL (the small test schema is used
 //! when the fixtures are not on this machine, and the bench says so).
 //!
+//! Two measurements of each: wall-clock time (criterion's default), and the bench
+//! thread's own CPU time read from `/proc/thread-self/schedstat` (Linux), which a busy
+//! shared machine inflates far less.
+//!
 //! ```text
 //! cargo bench -p mssqlx-macros-core --bench analyze
 //! ```
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use std::time::Duration;
+
+use criterion::measurement::{Measurement, ValueFormatter};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use mssqlx_macros_core::describe;
 use mssqlx_offline::{ddl, fixtures, Snapshot};
 use sqlparser::dialect::MsSqlDialect;
@@ -33,6 +40,87 @@ fn adventure_works() -> Snapshot {
     snap
 }
 
+/// CPU time of the current thread, in nanoseconds (Linux schedstat; 0 elsewhere).
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// Criterion measurement: the bench thread's CPU time.
+struct ThreadCpu;
+
+struct Nanos;
+
+impl ValueFormatter for Nanos {
+    fn scale_values(&self, typical: f64, values: &mut [f64]) -> &'static str {
+        let (div, unit) = if typical < 1e3 {
+            (1.0, "ns")
+        } else if typical < 1e6 {
+            (1e3, "µs")
+        } else {
+            (1e6, "ms")
+        };
+        values.iter_mut().for_each(|v| *v /= div);
+        unit
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        _t: &Throughput,
+        _values: &mut [f64],
+    ) -> &'static str {
+        "elem/s"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns"
+    }
+}
+
+impl Measurement for ThreadCpu {
+    type Intermediate = u64;
+    type Value = Duration;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+
+    fn end(&self, i: u64) -> Duration {
+        Duration::from_nanos(thread_cpu_ns().saturating_sub(i))
+    }
+
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, v: &Duration) -> f64 {
+        v.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &Nanos
+    }
+}
+
+fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
+    let snap = adventure_works();
+    let mut g = c.benchmark_group("analyzer_cpu_time");
+    g.bench_function("describe_3_table_join_adventureworks", |b| {
+        b.iter(|| describe(&snap, "default", std::hint::black_box(JOIN)))
+    });
+    g.bench_function("sqlparser_parse_same_text", |b| {
+        b.iter(|| Parser::parse_sql(&MsSqlDialect {}, std::hint::black_box(JOIN)))
+    });
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let snap = adventure_works();
     let d = describe(&snap, "default", JOIN).expect("the bench query describes");
@@ -51,8 +139,17 @@ criterion_group! {
     name = benches;
     config = Criterion::default()
         .sample_size(30)
-        .warm_up_time(std::time::Duration::from_millis(500))
-        .measurement_time(std::time::Duration::from_secs(2));
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
     targets = bench
 }
-criterion_main!(benches);
+criterion_group! {
+    name = benches_cpu;
+    config = Criterion::default()
+        .with_measurement(ThreadCpu)
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = bench_cpu
+}
+criterion_main!(benches, benches_cpu);

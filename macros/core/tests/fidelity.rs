@@ -227,6 +227,8 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("computed", "SELECT LineTotal FROM dbo.Items", O(&[("LineTotal", "decimal(18,2)", false)], NONE)),
     ("computed", "SELECT i.LineTotal * 2 AS x FROM dbo.Orders o LEFT JOIN dbo.Items i ON i.OrderId = o.Id", O(&[("x", "decimal(29,2)", true)], NONE)),
     ("computed", "SELECT Bad FROM dbo.Items", E("the type of computed column `Bad` is unknown")),
+    ("computed", "SELECT i.* FROM dbo.Items i", E("the type of computed column `Bad` is unknown")),
+    ("computed", "DELETE FROM dbo.Items OUTPUT DELETED.LineTotal WHERE Id = @p1", O(&[("LineTotal", "decimal(18,2)", false)], &[("@p1", "bigint")])),
     ("computed", "SELECT Id, Sku FROM dbo.Items", O(&[("Id", "bigint", false), ("Sku", "char(10)", false)], NONE)),
     ("computed", "INSERT INTO dbo.Items (Id, OrderId, Sku, Price, Qty, LineTotal) VALUES (1, 1, 'a', 1, 1, 1)", E("computed column")),
 
@@ -298,7 +300,10 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("update", "UPDATE dbo.Users WITH (NOLOCK) SET Name = N'x'", E("NOLOCK cannot be used")),
     ("update", "UPDATE dbo.Users SET Name = Nope", E("unknown column `Nope`")),
 
+    ("update", "WITH late AS (SELECT Id FROM dbo.Orders WHERE ShippedAt IS NULL) UPDATE dbo.Orders SET Status = @p1 WHERE Id IN (SELECT Id FROM late)", O(&[], &[("@p1", "varchar(20)")])),
+
     // ---- DELETE
+    ("delete", "WITH old AS (SELECT Id FROM dbo.Orders WHERE PlacedAt < @p1) DELETE FROM dbo.Orders OUTPUT DELETED.Id WHERE Id IN (SELECT Id FROM old)", O(&[("Id", "int", false)], &[("@p1", "datetime")])),
     ("delete", "DELETE FROM dbo.Orders WHERE Id = @p1", O(&[], &[("@p1", "int")])),
     ("delete", "DELETE FROM dbo.Orders OUTPUT DELETED.Id, DELETED.Total WHERE UserId = @p1", O(&[("Id", "int", false), ("Total", "decimal(12,2)", false)], &[("@p1", "int")])),
     ("delete", "DELETE o FROM dbo.Orders o JOIN dbo.Users u ON u.Id = o.UserId WHERE u.IsActive = 0", O(&[], NONE)),

@@ -98,6 +98,7 @@ impl<'a> Analyzer<'a> {
                         column: c.name.clone(),
                     });
                     col.hidden = c.hidden;
+                    col.pending = super::scope::pending_of(c, None, &t.obj);
                     col
                 })
                 .collect(),
@@ -157,6 +158,8 @@ impl<'a> Analyzer<'a> {
                 _,
             ) => {
                 if let Some(si) = self.wildcard_source(name) {
+                    let fi = self.frames.len().saturating_sub(1);
+                    self.resolve_source(fi, si, name.span());
                     if let Some(f) = self.frames.last() {
                         cols.extend(f.sources[si].cols.iter().filter(|c| !c.hidden).cloned());
                     }
@@ -211,7 +214,7 @@ impl<'a> Analyzer<'a> {
         t: &Target<'a>,
         ident: &sqlparser::ast::Ident,
     ) -> Option<mssqlx_offline::Column> {
-        let case = self.db.ident_case();
+        let case = self.case;
         let Some(c) = t.table.column_in(&ident.value, case) else {
             let s = super::error::did_you_mean(
                 &ident.value,
@@ -335,7 +338,7 @@ impl<'a> Analyzer<'a> {
                     }
                 }
                 _ => {
-                    if let Some(cols) = self.query(q, None) {
+                    if let Some(cols) = self.query(q) {
                         if cols.len() != targets.len() {
                             self.error_at(
                                 q.span(),
@@ -740,11 +743,11 @@ impl<'a> Analyzer<'a> {
             .any(|c| matches!(c.action, MergeAction::Update(_)));
         let mut inserted = self.target_source(&target, "inserted");
         if deletes {
-            inserted.cols.iter_mut().for_each(|c| c.nullable = true);
+            inserted.cols.iter_mut().for_each(Col::null_supplied);
         }
         let mut deleted = self.target_source(&target, "deleted");
         if inserts || !(has_update || deletes) {
-            deleted.cols.iter_mut().for_each(|c| c.nullable = true);
+            deleted.cols.iter_mut().for_each(Col::null_supplied);
         }
         self.merge_action = true;
         let cols = self.output(m.output.as_ref(), vec![inserted, deleted]);

@@ -358,7 +358,7 @@ impl<'a> Analyzer<'a> {
             }
             Expr::InSubquery { expr, subquery, .. } => {
                 let a = self.expr(expr);
-                if let Some(cols) = self.query(subquery, None) {
+                if let Some(cols) = self.query(subquery) {
                     if cols.len() != 1 {
                         self.error_at(
                             subquery.span(),
@@ -436,11 +436,11 @@ impl<'a> Analyzer<'a> {
                 V::Pred
             }
             Expr::Exists { subquery, .. } => {
-                let _ = self.query(subquery, None);
+                let _ = self.query(subquery);
                 V::Pred
             }
             Expr::Subquery(q) => {
-                let Some(cols) = self.query(q, None) else {
+                let Some(cols) = self.query(q) else {
                     return V::Err;
                 };
                 if cols.len() != 1 {

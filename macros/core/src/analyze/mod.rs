@@ -48,7 +48,7 @@ use std::collections::HashMap;
 
 use mssqlx_offline::{Database, ObjectName, Snapshot, SqlType};
 use serde::Serialize;
-use sqlparser::ast::Statement;
+use sqlparser::ast::{SetExpr, Statement};
 use sqlparser::dialect::MsSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -446,6 +446,8 @@ pub(crate) struct Analyzer<'a> {
     merge_action: bool,
     /// Typing a computed column's expression (others of its table stay untyped).
     in_computed: bool,
+    /// How the database compares identifiers (from its collation, read once).
+    case: mssqlx_offline::ident::IdentCase,
 }
 
 impl<'a> Analyzer<'a> {
@@ -468,6 +470,7 @@ impl<'a> Analyzer<'a> {
             last_origin: None,
             merge_action: false,
             in_computed: false,
+            case: db.ident_case(),
         }
     }
 
@@ -485,8 +488,36 @@ impl<'a> Analyzer<'a> {
 
     fn statement(&mut self, stmt: &Statement) -> Option<Output> {
         match stmt {
+            // `WITH c AS (...) UPDATE ...`: the CTEs, then the statement.
+            Statement::Query(q)
+                if matches!(
+                    q.body.as_ref(),
+                    SetExpr::Insert(_)
+                        | SetExpr::Update(_)
+                        | SetExpr::Delete(_)
+                        | SetExpr::Merge(_)
+                ) =>
+            {
+                if let Some(with) = &q.with {
+                    self.ctes.push(Vec::new());
+                    for cte in &with.cte_tables {
+                        self.cte(cte);
+                    }
+                }
+                let out = match q.body.as_ref() {
+                    SetExpr::Insert(s)
+                    | SetExpr::Update(s)
+                    | SetExpr::Delete(s)
+                    | SetExpr::Merge(s) => self.statement(s),
+                    _ => None,
+                };
+                if q.with.is_some() {
+                    self.ctes.pop();
+                }
+                out
+            }
             Statement::Query(q) => {
-                let cols = self.query(q, None)?;
+                let cols = self.query(q)?;
                 Some(Output {
                     kind: StatementKind::Select,
                     columns: cols,

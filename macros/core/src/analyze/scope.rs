@@ -46,6 +46,19 @@ pub(crate) struct Col {
     /// Why the type is not known (an untyped computed column that could not be typed);
     /// reported where the column is used.
     pub unknown: Option<String>,
+    /// An untyped computed column, typed from its expression when first used.
+    pub pending: Option<Box<Pending>>,
+    /// On the null-supplying side of an outer join (or a MERGE action without that row).
+    pub outer: bool,
+}
+
+/// A computed column the DDL importer could not type, waiting to be typed.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending {
+    /// The snapshot database alias of a three-part name (None: the current one).
+    pub db_alias: Option<String>,
+    pub table: ObjectName,
+    pub expression: String,
 }
 
 impl Col {
@@ -58,6 +71,8 @@ impl Col {
             hidden: false,
             from_param: None,
             unknown: None,
+            pending: None,
+            outer: false,
         }
     }
 
@@ -66,6 +81,12 @@ impl Col {
             ty: self.ty.clone(),
             nullable: self.nullable,
         }
+    }
+
+    /// Marks the column as on the null-supplying side of an outer join.
+    pub fn null_supplied(&mut self) {
+        self.nullable = true;
+        self.outer = true;
     }
 
     /// A base table's column; its origin is the source's table, filled in when used.
@@ -78,6 +99,8 @@ impl Col {
             hidden: c.hidden,
             from_param: None,
             unknown: None,
+            pending: None,
+            outer: false,
         }
     }
 
@@ -93,6 +116,8 @@ impl Col {
             hidden: c.hidden,
             from_param: None,
             unknown: None,
+            pending: None,
+            outer: false,
         }
     }
 }
@@ -218,7 +243,7 @@ impl<'a> Analyzer<'a> {
     }
 
     pub(crate) fn eq(&self, a: &str, b: &str) -> bool {
-        names_equal(a, b, self.db.ident_case())
+        names_equal(a, b, self.case)
     }
 
     /// Splits an object name, reporting four-part (linked server) names.
@@ -313,12 +338,12 @@ impl<'a> Analyzer<'a> {
             let after = self.frame().sources.len();
             if left_null {
                 for s in &mut self.frame().sources[start..before] {
-                    s.cols.iter_mut().for_each(|c| c.nullable = true);
+                    s.cols.iter_mut().for_each(Col::null_supplied);
                 }
             }
             if right_null {
                 for s in &mut self.frame().sources[before..after] {
-                    s.cols.iter_mut().for_each(|c| c.nullable = true);
+                    s.cols.iter_mut().for_each(Col::null_supplied);
                 }
             }
             match constraint {
@@ -392,7 +417,7 @@ impl<'a> Analyzer<'a> {
             TableFactor::Derived {
                 subquery, alias, ..
             } => {
-                let cols = self.query(subquery, None)?;
+                let cols = self.query(subquery)?;
                 let Some(alias) = alias else {
                     self.error_at(subquery.span(), "a derived table needs an alias")
                         .help = Some("write `(SELECT ...) AS t`".into());
@@ -636,9 +661,7 @@ impl<'a> Analyzer<'a> {
             self.touch(db_alias.as_deref(), &obj);
             let mut cols: Vec<Col> = t.columns.iter().map(Col::bare).collect();
             for (col, c) in cols.iter_mut().zip(&t.columns) {
-                if let Some(comp) = c.computed.as_ref().filter(|comp| comp.untyped) {
-                    self.type_computed(db, db_alias.as_deref(), &obj, col, &comp.expression, span);
-                }
+                col.pending = pending_of(c, db_alias.as_deref(), &obj);
             }
             return Some(Source {
                 name: n.to_string(),
@@ -890,6 +913,37 @@ impl<'a> Analyzer<'a> {
         Some(cols)
     }
 
+    /// Types the column at (frame, source, column) if it is a pending computed column.
+    pub(crate) fn resolve_pending(&mut self, fi: usize, si: usize, ci: usize, span: Span) {
+        let Some(p) = self.frames[fi].sources[si].cols[ci].pending.take() else {
+            return;
+        };
+        let db = match &p.db_alias {
+            None => self.db,
+            Some(a) => match self.snap.databases.get(a) {
+                Some(db) => db,
+                None => return,
+            },
+        };
+        let mut col = self.frames[fi].sources[si].cols[ci].clone();
+        self.type_computed(
+            db,
+            p.db_alias.as_deref(),
+            &p.table,
+            &mut col,
+            &p.expression,
+            span,
+        );
+        self.frames[fi].sources[si].cols[ci] = col;
+    }
+
+    /// Types every pending computed column of a source (for `*`).
+    pub(crate) fn resolve_source(&mut self, fi: usize, si: usize, span: Span) {
+        for ci in 0..self.frames[fi].sources[si].cols.len() {
+            self.resolve_pending(fi, si, ci, span);
+        }
+    }
+
     /// Types a computed column the DDL importer left untyped: its expression, against
     /// its table. SQL Server forbids a computed column from using another one, so while
     /// typing it the table's other untyped computed columns are left alone. Nullable only
@@ -920,7 +974,7 @@ impl<'a> Analyzer<'a> {
         match typed {
             Some(cols) if cols.len() == 1 => {
                 col.ty = cols[0].ty.clone();
-                col.nullable = col.nullable && cols[0].nullable;
+                col.nullable = col.outer || (col.nullable && cols[0].nullable);
             }
             _ => {
                 let why = self
@@ -979,7 +1033,7 @@ impl<'a> Analyzer<'a> {
                 child.next_source_id = self.next_source_id;
                 child.in_computed = self.in_computed;
                 let cols = match &stmt {
-                    sqlparser::ast::Statement::Query(q) => child.query(q, None),
+                    sqlparser::ast::Statement::Query(q) => child.query(q),
                     other => {
                         child.error_at(other.span(), "a view's definition must be a SELECT");
                         None
@@ -1198,6 +1252,7 @@ impl<'a> Analyzer<'a> {
 
     /// A resolved column: record grouping facts and return its type.
     fn hit(&mut self, fi: usize, si: usize, ci: usize, span: Span) -> V {
+        self.resolve_pending(fi, si, ci, span);
         let innermost = fi + 1 == self.frames.len();
         let lines = self.lines;
         let f = &mut self.frames[fi];
@@ -1267,4 +1322,18 @@ impl<'a> Analyzer<'a> {
         }
         pos
     }
+}
+
+/// The pending typing of `c`, when the DDL importer left it untyped.
+pub(crate) fn pending_of(
+    c: &Column,
+    db_alias: Option<&str>,
+    table: &ObjectName,
+) -> Option<Box<Pending>> {
+    let comp = c.computed.as_ref().filter(|comp| comp.untyped)?;
+    Some(Box::new(Pending {
+        db_alias: db_alias.map(str::to_string),
+        table: table.clone(),
+        expression: comp.expression.clone(),
+    }))
 }

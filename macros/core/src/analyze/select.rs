@@ -26,7 +26,7 @@ use crate::typing::{self, FnArg, Typed, Unify};
 
 impl<'a> Analyzer<'a> {
     /// Types a query; `None` when it could not be (errors were recorded).
-    pub(crate) fn query(&mut self, q: &Query, _ctx: Option<()>) -> Option<Vec<Col>> {
+    pub(crate) fn query(&mut self, q: &Query) -> Option<Vec<Col>> {
         if self.depth >= super::MAX_DEPTH * 4 {
             self.error_at(q.span(), "the query nests too deeply to check");
             return None;
@@ -47,7 +47,7 @@ impl<'a> Analyzer<'a> {
         cols
     }
 
-    fn cte(&mut self, cte: &sqlparser::ast::Cte) {
+    pub(crate) fn cte(&mut self, cte: &sqlparser::ast::Cte) {
         let name = cte.alias.name.value.clone();
         let recursive = {
             let text = cte.query.to_string().to_lowercase();
@@ -74,7 +74,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        let Some(mut cols) = self.query(&cte.query, None) else {
+        let Some(mut cols) = self.query(&cte.query) else {
             return;
         };
         self.rename_cte(&mut cols, cte);
@@ -221,7 +221,7 @@ impl<'a> Analyzer<'a> {
     pub(crate) fn set_expr(&mut self, s: &SetExpr, order_by: Option<&OrderBy>) -> Option<Vec<Col>> {
         match s {
             SetExpr::Select(sel) => self.select(sel, order_by),
-            SetExpr::Query(q) => self.query(q, None),
+            SetExpr::Query(q) => self.query(q),
             SetExpr::Values(v) => self.values(v),
             SetExpr::SetOperation {
                 left, op, right, ..
@@ -604,6 +604,11 @@ impl<'a> Analyzer<'a> {
 
     fn star(&mut self, si: usize, span: sqlparser::tokenizer::Span, cols: &mut Vec<Col>) {
         let (off, len) = self.lines.span(span);
+        let fi = self.frames.len().saturating_sub(1);
+        if self.frames.is_empty() {
+            return;
+        }
+        self.resolve_source(fi, si, span);
         let mut unknown = Vec::new();
         let Some(f) = self.frames.last_mut() else {
             return;

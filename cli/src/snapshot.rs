@@ -20,6 +20,7 @@
 //! are not understood are skipped and the import goes on; with `--strict` they are an
 //! error and no snapshot is written. `-o -` writes the snapshot to stdout.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -116,8 +117,9 @@ fn run_inner(args: &SnapshotArgs) -> Result<ExitCode, String> {
     }
     let import = importer.finish();
     let report = &import.report;
+    let styled = std::io::stderr().is_terminal();
     for s in report.not_understood() {
-        eprintln!("warning: {s}");
+        eprintln!("{}", s.render(styled));
     }
     eprintln!("database `{}`: {}", args.database, report.summary());
     let bad = report.not_understood().count();

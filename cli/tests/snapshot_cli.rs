@@ -182,7 +182,15 @@ fn not_understood_statements_are_reported_and_strict_makes_them_an_error() {
     let o = mssqlx(&["snapshot", "--from-ddl", &sql, "-o", s]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("bad.sql:3: not understood"), "{err}");
+    assert!(err.contains("not understood, skipped"), "{err}");
+    assert!(
+        err.contains("bad.sql:3:21"),
+        "rendered at the culprit: {err}"
+    );
+    assert!(
+        err.contains("^^^^^^^^^^"),
+        "a caret under `frobnicate`: {err}"
+    );
     assert!(err.contains("CREATE TABLE bad (a frobnicate)"), "{err}");
     assert!(err.contains("unknown type `frobnicate`"), "{err}");
     assert!(Snapshot::load(&snap)

@@ -49,6 +49,7 @@ pub(crate) fn parse_type(
     allow_table_type: bool,
 ) -> PResult<ParsedType> {
     let line = cur.line();
+    let first = cur.pos;
     let mut parts = None;
     for words in MULTI_WORD {
         if words.iter().enumerate().all(|(i, w)| cur.is_kw_at(i, w)) {
@@ -110,16 +111,16 @@ pub(crate) fn parse_type(
                 })
             }
             Err(TypeError::Unknown(_)) => {}
-            Err(e) => return Err(super::tokens::ParseError::new(line, e.to_string())),
+            Err(e) => return cur.err_from(first, e.to_string()),
         }
     }
     let object = ctx.object_name(&parts);
     if let Some((schema, stored, alias)) = ctx.db.alias_type(Some(&object.schema), &object.name) {
         if !args.is_empty() {
-            return Err(super::tokens::ParseError::new(
-                line,
+            return cur.err_from(
+                first,
                 format!("alias type `{written}` takes no length or precision"),
-            ));
+            );
         }
         return Ok(ParsedType {
             ty: alias.ty.clone(),
@@ -138,7 +139,7 @@ pub(crate) fn parse_type(
             });
         }
     }
-    Err(super::tokens::ParseError::new(line, format!(
+    cur.err_from(first, format!(
             "unknown type `{written}`: not a SQL Server system type, nor an alias or table type created earlier in the scripts"
-        )))
+        ))
 }

@@ -74,7 +74,7 @@ pub(crate) mod routine;
 pub(crate) mod statement;
 pub(crate) mod tokens;
 
-pub use report::{ImportReport, SkipReason, Skipped};
+pub use report::{Culprit, ImportReport, SkipReason, Skipped};
 
 use crate::model::{Database, ObjectName};
 
@@ -265,6 +265,7 @@ impl Ctx<'_> {
             first_line: tokens::shorten(text),
             kind: kind.to_string(),
             reason,
+            culprit: None,
         });
     }
 

@@ -47,12 +47,65 @@ pub struct Skipped {
     pub kind: String,
     /// Deliberately ignored, or not understood (and why).
     pub reason: SkipReason,
+    /// For a statement not understood: the source line at fault and the culprit in it.
+    pub culprit: Option<Culprit>,
+}
+
+/// Where in a not-understood statement the importer stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Culprit {
+    /// 1-based line in the file.
+    pub line: u32,
+    /// That line's text.
+    pub text: String,
+    /// The culprit's byte range within `text`.
+    pub span: std::ops::Range<usize>,
 }
 
 impl Skipped {
     /// True when the importer could not read the statement.
     pub fn is_not_understood(&self) -> bool {
         matches!(self.reason, SkipReason::NotUnderstood(_))
+    }
+
+    /// The report as rustc renders a diagnostic: the line at fault with a caret under
+    /// the culprit, when known (`styled` adds terminal colours).
+    ///
+    /// ```
+    /// let i = mssqlx_offline::ddl::import_str("app.sql", "CREATE TABLE t (\n  a frobnicate\n)");
+    /// let text = i.report.skipped[0].render(false);
+    /// assert!(text.contains("app.sql:2:"), "{text}");
+    /// assert!(text.contains("^^^^"), "{text}");
+    /// ```
+    pub fn render(&self, styled: bool) -> String {
+        use annotate_snippets::renderer::DecorStyle;
+        use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+        let renderer = if styled {
+            Renderer::styled().decor_style(DecorStyle::Unicode)
+        } else {
+            Renderer::plain()
+        };
+        let (level, title) = match &self.reason {
+            SkipReason::NotUnderstood(why) => {
+                (Level::WARNING, format!("not understood, skipped: {why}"))
+            }
+            SkipReason::Ignored(why) => (Level::NOTE, format!("skipped {} ({why})", self.kind)),
+        };
+        let (line, text, span) = match &self.culprit {
+            Some(c) if c.span.start <= c.span.end && c.span.end <= c.text.len() => {
+                (c.line, c.text.as_str(), c.span.clone())
+            }
+            _ => (
+                self.line,
+                self.first_line.as_str(),
+                0..self.first_line.len(),
+            ),
+        };
+        let snippet = Snippet::source(text)
+            .line_start(line as usize)
+            .path(self.file.as_str())
+            .annotation(AnnotationKind::Primary.span(span));
+        renderer.render(&[level.primary_title(title).element(snippet)])
     }
 }
 

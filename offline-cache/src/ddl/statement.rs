@@ -619,6 +619,24 @@ fn database_collation(cur: &Cursor<'_>) -> Option<String> {
     None
 }
 
+/// The line of `text` holding bytes `start..end`, and their range within it.
+fn culprit(text: &str, start: usize, end: usize, line: u32) -> super::Culprit {
+    let mut start = start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_text = text[line_start..line_end].trim_end_matches('\r');
+    let from = (start - line_start).min(line_text.len());
+    let to = (end.clamp(start, line_end) - line_start).clamp(from, line_text.len());
+    super::Culprit {
+        line,
+        text: line_text.to_string(),
+        span: from..to,
+    }
+}
+
 /// `SELECT ... INTO table`: an `INTO` at parenthesis depth 0.
 fn selects_into(cur: &Cursor<'_>) -> bool {
     let mut depth = 0usize;
@@ -738,12 +756,21 @@ fn dispatch(ctx: &mut Ctx<'_>, mut cur: Cursor<'_>) {
         Some(Err(e)) if e.ignored => {
             ctx.skip_line(line, text, &kind, SkipReason::Ignored(e.message))
         }
-        Some(Err(e)) => ctx.skip_line(
-            line,
-            text,
-            &kind,
-            SkipReason::NotUnderstood(format!("line {}: {}", e.line, e.message)),
-        ),
+        Some(Err(e)) => {
+            ctx.skip_line(
+                line,
+                text,
+                &kind,
+                SkipReason::NotUnderstood(if e.line == line {
+                    e.message
+                } else {
+                    format!("line {}: {}", e.line, e.message)
+                }),
+            );
+            if let (Some((start, end)), Some(last)) = (e.at, ctx.report.skipped.last_mut()) {
+                last.culprit = Some(culprit(cur.text, start, end, e.line));
+            }
+        }
         None => {}
     }
 }

@@ -29,6 +29,8 @@ pub(crate) struct ParseError {
     pub message: String,
     /// Not an error: the statement turned out to carry no fact (reported as ignored).
     pub ignored: bool,
+    /// The culprit's byte range in the batch text, when a token is to blame.
+    pub at: Option<(usize, usize)>,
 }
 
 impl ParseError {
@@ -37,6 +39,7 @@ impl ParseError {
             line,
             message: message.into(),
             ignored: false,
+            at: None,
         }
     }
 }
@@ -166,7 +169,23 @@ impl<'a> Cursor<'a> {
     }
 
     pub fn err<T>(&self, message: impl Into<String>) -> PResult<T> {
-        Err(ParseError::new(self.line(), message))
+        let mut e = ParseError::new(self.line(), message);
+        e.at = self
+            .toks
+            .get(self.pos)
+            .or_else(|| self.toks.last())
+            .map(|t| (t.start, t.end));
+        Err(e)
+    }
+
+    /// An error blaming the tokens from `from` up to the cursor.
+    pub fn err_from<T>(&self, from: usize, message: impl Into<String>) -> PResult<T> {
+        let mut e = ParseError::new(self.toks.get(from).map_or(self.line(), |t| t.line), message);
+        let last = self.pos.saturating_sub(1).max(from);
+        if let (Some(a), Some(b)) = (self.toks.get(from), self.toks.get(last)) {
+            e.at = Some((a.start, b.end.max(a.start)));
+        }
+        Err(e)
     }
 
     /// An error saying `what` was expected where the cursor is.

@@ -233,8 +233,10 @@ async fn sessions_show_which_pooled_connection_was_left_inside_a_transaction() {
         .collect();
     assert_eq!(open, vec![(1, 0), (2, 1)]);
     drop(leaky);
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    assert_eq!(server.open_sessions().len(), 1);
+    common::eventually("the leaky session is closed", || {
+        server.open_sessions().len() == 1
+    })
+    .await;
     assert!(!server.session(2).unwrap().is_open());
 }
 

@@ -17,3 +17,16 @@ pub async fn connect_with(config: Config) -> tiberius::Result<TestClient> {
     tcp.set_nodelay(true)?;
     Client::connect(config, tcp.compat_write()).await
 }
+
+/// Waits (up to 5 s) until `cond` holds; the server notices closed sockets
+/// asynchronously, so state checks after a disconnect poll instead of sleeping.
+pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting until {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

@@ -314,3 +314,23 @@ async fn dropping_the_server_closes_its_connections_and_its_port() {
     );
     assert!(connect(&url).await.is_err(), "nothing listens any more");
 }
+
+#[tokio::test]
+async fn on_nth_statement_answers_only_the_kth_statement_the_script_sees() {
+    let script = Script::new()
+        .on_nth_statement(2, Reply::count(99))
+        .otherwise(Reply::count(1));
+    let server = MockServer::builder().handler(script).start().await.unwrap();
+    let mut client = connect(&server.url()).await.unwrap();
+    let mut counts = Vec::new();
+    for _ in 0..3 {
+        counts.push(
+            client
+                .execute("UPDATE t SET a = 1", &[])
+                .await
+                .unwrap()
+                .total(),
+        );
+    }
+    assert_eq!(counts, [1, 99, 1]);
+}

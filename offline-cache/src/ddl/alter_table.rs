@@ -115,6 +115,7 @@ fn add(
         .and_then(|t| t.history_table.clone());
     let mut b = TableBuilder {
         explicit_null: table.columns.iter().map(|c| Some(c.nullable)).collect(),
+        spans: vec![None; table.columns.len()],
         alias_null: vec![None; table.columns.len()],
         columns: table.columns,
         primary_key: table.primary_key,

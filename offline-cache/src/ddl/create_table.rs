@@ -49,6 +49,9 @@ pub(crate) struct TableBuilder {
     pub columns: Vec<Column>,
     /// Explicit `NULL` (true) / `NOT NULL` (false) per column.
     pub explicit_null: Vec<Option<bool>>,
+    /// Where each column's line is, per column (`(line, byte range)` of its name in
+    /// the batch text), to point at it in errors; `None` for columns of earlier batches.
+    pub spans: Vec<Option<(u32, usize, usize)>>,
     /// Nullability an alias type gives, per column.
     pub alias_null: Vec<Option<bool>>,
     pub primary_key: Option<KeyConstraint>,
@@ -301,6 +304,7 @@ pub(crate) fn expression_text<'a>(cur: &mut Cursor<'a>) -> PResult<(usize, usize
 
 /// A column definition.
 fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder) -> PResult<()> {
+    let name_span = cur.toks.get(cur.pos).map(|t| (t.line, t.start, t.end));
     let name = cur.ident()?;
     if b.has_column(&name) {
         return cur.err(format!("column `{name}` is defined twice"));
@@ -444,6 +448,7 @@ fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder) -> PResult<
     }
     b.columns.push(col);
     b.explicit_null.push(explicit_null);
+    b.spans.push(name_span);
     b.alias_null.push(alias_null);
     Ok(())
 }
@@ -676,6 +681,7 @@ pub(crate) fn finish_table(
         mut columns,
         explicit_null,
         alias_null,
+        spans,
         primary_key,
         uniques,
         foreign_keys,
@@ -728,7 +734,18 @@ pub(crate) fn finish_table(
         let in_pk = pk_cols.iter().any(|c| c.eq_ignore_ascii_case(&col.name));
         col.nullable = match explicit_null[i] {
             Some(true) if in_pk || col.identity.is_some() => {
-                return Err(super::tokens::ParseError::new(line, format!("column `{}` is declared NULL but is an IDENTITY or PRIMARY KEY column, which SQL Server refuses", col.name)))
+                let mut e = super::tokens::ParseError::new(
+                    line,
+                    format!(
+                        "column `{}` is declared NULL but is an IDENTITY or PRIMARY KEY column, which SQL Server refuses",
+                        col.name
+                    ),
+                );
+                if let Some(Some((l, s, end))) = spans.get(i) {
+                    e.line = *l;
+                    e.at = Some((*s, *end));
+                }
+                return Err(e);
             }
             Some(n) => n,
             None if in_pk

@@ -62,3 +62,50 @@ fn read_call(r: &mut Reader<'_>) -> Result<RpcCall, DecodeError> {
         params,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::transaction::tests::all_headers;
+    use crate::{SqlType, Value};
+
+    fn named_call(name: &str, param: &str, value: i32, output: bool) -> Vec<u8> {
+        let mut p = Vec::new();
+        p.extend_from_slice(&(name.encode_utf16().count() as u16).to_le_bytes());
+        for u in name.encode_utf16() {
+            p.extend_from_slice(&u.to_le_bytes());
+        }
+        p.extend_from_slice(&0u16.to_le_bytes()); // options
+        p.push(param.encode_utf16().count() as u8);
+        for u in param.encode_utf16() {
+            p.extend_from_slice(&u.to_le_bytes());
+        }
+        p.push(output as u8);
+        p.extend_from_slice(&[0x26, 4, 4]);
+        p.extend_from_slice(&value.to_le_bytes());
+        p
+    }
+
+    #[test]
+    fn batched_calls_to_named_procedures_with_output_parameters_decode() {
+        let mut payload = all_headers(3);
+        payload.extend(named_call("dbo.GetUser", "@id", 5, false));
+        payload.push(0xFF);
+        payload.extend(named_call("dbo.Count", "@n", 0, true));
+        let (descriptor, calls) = decode(&payload).unwrap();
+        assert_eq!(descriptor, 3);
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].procedure, Procedure::Named("dbo.GetUser".into()));
+        assert_eq!(calls[0].param("id").unwrap().value, Value::I32(5));
+        assert!(calls[1].params[0].output);
+        assert_eq!(calls[1].params[0].ty, SqlType::Int);
+        assert_eq!(calls[1].statement(), None);
+    }
+
+    #[test]
+    fn a_parameter_with_an_unknown_type_is_an_error_not_a_panic() {
+        let mut payload = all_headers(0);
+        payload.extend_from_slice(&[0xFF, 0xFF, 10, 0, 0, 0, 0, 0, 0x99]);
+        assert!(matches!(decode(&payload), Err(DecodeError::Invalid(_))));
+    }
+}

@@ -661,3 +661,14 @@ fn under_a_case_sensitive_collation_names_differing_in_case_are_distinct() {
     );
     assert_eq!(db.tables().map(|(_, n, _)| n).collect::<Vec<_>>(), ["t"]);
 }
+
+#[test]
+fn if_conditions_with_case_and_subqueries_end_where_the_statement_begins() {
+    let db = clean(
+        "IF CASE WHEN 1 = 1 THEN 1 ELSE 0 END = 1 CREATE TABLE a (x int)\n\
+         IF (SELECT COUNT(*) FROM sys.tables) > 0 CREATE TABLE b (x int) ELSE CREATE TABLE c (x int)\n\
+         WHILE 1 = 0 BEGIN CREATE TABLE d (x int) END",
+    );
+    let names: Vec<&str> = db.tables().map(|(_, n, _)| n).collect();
+    assert_eq!(names, ["a", "b", "c", "d"]);
+}

@@ -163,20 +163,21 @@ fn is_begin_statement(cur: &Cursor<'_>) -> bool {
 /// Skips an IF / WHILE condition: everything up to the first statement start at depth 0.
 fn skip_condition(cur: &mut Cursor<'_>) {
     let mut depth = 0usize;
+    let mut case_depth = 0usize;
     let mut first = true;
     while let Some(t) = cur.peek() {
         match t {
             Token::LParen => depth += 1,
             Token::RParen => depth = depth.saturating_sub(1),
-            _ if depth == 0 && !first => {
+            _ if depth == 0 && is_kw(t, "CASE") => case_depth += 1,
+            _ if depth == 0 && case_depth > 0 && is_kw(t, "END") => case_depth -= 1,
+            _ if depth == 0 && case_depth == 0 && !first => {
                 if let Some(k) = kw_of(t) {
                     let prev = cur.toks.get(cur.pos - 1).map(|t| &t.token);
+                    // A SELECT at depth 0 after the condition is the statement (in
+                    // `IF (SELECT ...) > 0` it sits inside parentheses).
                     if starts_statement(&k, prev, cur.peek_at(1), None) || k == "SELECT" {
-                        // `IF (SELECT ...) > 0` has its SELECT inside parentheses; a
-                        // SELECT at depth 0 after the condition is the statement.
-                        if !(k == "SELECT" && prev.is_some_and(|p| is_kw(p, "EXISTS"))) {
-                            return;
-                        }
+                        return;
                     }
                 }
             }

@@ -441,7 +441,7 @@ impl<'a> Analyzer<'a> {
         };
         self.check_target_hints(hints);
         let target = if let Some(from) = from {
-            self.from_clause(from);
+            self.add_from_clause(from);
             // `UPDATE o SET ... FROM dbo.Orders o`: the target may be a FROM alias.
             let parts = super::scope::name_parts(target_name);
             let by_alias = if parts.len() == 1 {
@@ -542,7 +542,7 @@ impl<'a> Analyzer<'a> {
         };
         let target = if let Some(t) = d.tables.first() {
             // `DELETE o FROM dbo.Orders o JOIN ...`
-            self.from_clause(from);
+            self.add_from_clause(from);
             let parts = super::scope::name_parts(t);
             let n = parts.last().map(|i| i.value.clone()).unwrap_or_default();
             let obj = self.frames.last().and_then(|f| {
@@ -574,7 +574,7 @@ impl<'a> Analyzer<'a> {
             if let TableFactor::Table { with_hints, .. } = &first.relation {
                 self.check_target_hints(with_hints);
             }
-            self.from_clause(from);
+            self.add_from_clause(from);
             let t = match &first.relation {
                 TableFactor::Table { name, .. } => self.target_table(name),
                 other => {

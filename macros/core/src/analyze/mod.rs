@@ -264,10 +264,8 @@ fn chain_too_deep(
         };
         match &t.token {
             Token::LParen => levels.push(0),
-            Token::RParen => {
-                if levels.len() > 1 {
-                    total -= levels.pop().unwrap_or(0);
-                }
+            Token::RParen if levels.len() > 1 => {
+                total -= levels.pop().unwrap_or(0);
             }
             Token::Comma | Token::SemiColon => {
                 if let Some(l) = levels.last_mut() {

@@ -308,7 +308,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Adds every source of a FROM clause to the current frame.
-    pub(crate) fn from_clause(&mut self, from: &[TableWithJoins]) {
+    pub(crate) fn add_from_clause(&mut self, from: &[TableWithJoins]) {
         for twj in from {
             self.table_with_joins(twj);
         }

@@ -358,7 +358,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn select_in_frame(&mut self, s: &Select, order_by: Option<&OrderBy>) -> Option<Vec<Col>> {
-        self.from_clause(&s.from);
+        self.add_from_clause(&s.from);
         if let Some(w) = &s.selection {
             self.condition(w);
         }

@@ -672,3 +672,21 @@ fn if_conditions_with_case_and_subqueries_end_where_the_statement_begins() {
     let names: Vec<&str> = db.tables().map(|(_, n, _)| n).collect();
     assert_eq!(names, ["a", "b", "c", "d"]);
 }
+
+#[test]
+fn many_errors_on_one_huge_line_stay_fast() {
+    let sql = "CREATE TABLE x (a nosuchtype) ".repeat(20_000);
+    let t = std::time::Instant::now();
+    let i = import(&sql);
+    assert_eq!(i.report.not_understood().count(), 20_000);
+    assert!(i
+        .report
+        .skipped
+        .iter()
+        .all(|s| s.culprit.as_ref().is_some_and(|c| c.text.len() < 400)));
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        t.elapsed()
+    );
+}

@@ -620,14 +620,23 @@ fn database_collation(cur: &Cursor<'_>) -> Option<String> {
     None
 }
 
-/// The line of `text` holding bytes `start..end`, and their range within it.
+/// The line of `text` holding bytes `start..end`, and their range within it. A long
+/// line is cut to a window around the culprit (so many errors on one huge line stay
+/// cheap).
 fn culprit(text: &str, start: usize, end: usize, line: u32) -> super::Culprit {
-    let mut start = start.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    const WINDOW: usize = 120;
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(start);
+    let lo = floor(start.saturating_sub(WINDOW));
+    let line_start = text[lo..start].rfind('\n').map_or(lo, |i| lo + i + 1);
+    let hi = floor(end.max(start).saturating_add(WINDOW));
+    let line_end = text[start..hi].find('\n').map_or(hi, |i| start + i);
     let line_text = text[line_start..line_end].trim_end_matches('\r');
     let from = (start - line_start).min(line_text.len());
     let to = (end.clamp(start, line_end) - line_start).clamp(from, line_text.len());

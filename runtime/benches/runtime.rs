@@ -43,7 +43,15 @@ fn pool_options() -> PoolOptions {
         .checkout_timeout(Duration::from_secs(30))
 }
 
+/// `MSSQLX_BENCH_ONLY=checkout` (or `fetch`) runs one half only.
+fn wanted(name: &str) -> bool {
+    std::env::var("MSSQLX_BENCH_ONLY").map_or(true, |v| v == name)
+}
+
 fn checkout(c: &mut Criterion) {
+    if !wanted("checkout") {
+        return;
+    }
     let rt = runtime();
     let server = rt.block_on(start_mock(Script::new().on_exact(
         "SELECT 1",
@@ -281,6 +289,9 @@ async fn hand_written(
 }
 
 fn fetch_100k(c: &mut Criterion) {
+    if !wanted("fetch") {
+        return;
+    }
     let rt = runtime();
     let server = rt.block_on(start_mock(
         Script::new().on_exact(ROWS_SQL, Reply::rows(facts())),
@@ -358,5 +369,80 @@ fn fetch_100k(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, checkout, fetch_100k);
+/// Single-thread, no-spawn checkout loop: the per-checkout cost alone.
+fn checkout_tight(_c: &mut Criterion) {
+    if !wanted("tight") {
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(start_mock(Script::new()));
+    let opts: ConnectOptions = server.url().parse().unwrap();
+    let _guard = rt.enter();
+    let ours: Pool = pool_options().connect_lazy_with(opts.clone());
+    let bare = rt
+        .block_on(
+            bb8::Pool::builder()
+                .max_size(16)
+                .build(ConnectionManager::new(opts, &pool_options())),
+        )
+        .unwrap();
+    rt.block_on(async {
+        drop(ours.acquire().await.unwrap());
+    });
+    let n = 50_000;
+    let (a, b) = interleaved(
+        &rt,
+        9,
+        || async {
+            for _ in 0..n {
+                drop(ours.acquire().await.unwrap());
+            }
+        },
+        || async {
+            for _ in 0..n {
+                drop(bare.get().await.unwrap());
+            }
+        },
+    );
+    println!(
+        "RATIO tight: mssqlx {:?} vs bb8 {:?} per {n} -> {:.2}x",
+        a,
+        b,
+        b.as_secs_f64() / a.as_secs_f64()
+    );
+    let same = rt
+        .block_on(
+            bb8::Pool::builder()
+                .max_size(16)
+                .max_lifetime(Duration::from_secs(1800))
+                .idle_timeout(Duration::from_secs(600))
+                .queue_strategy(bb8::QueueStrategy::Lifo)
+                .retry_connection(false)
+                .build(ConnectionManager::new(
+                    server.url().parse().unwrap(),
+                    &pool_options(),
+                )),
+        )
+        .unwrap();
+    let (c, d) = interleaved(
+        &rt,
+        9,
+        || async {
+            for _ in 0..n {
+                drop(same.get().await.unwrap());
+            }
+        },
+        || async {
+            for _ in 0..n {
+                drop(bare.get_owned().await.unwrap());
+            }
+        },
+    );
+    println!("RATIO tight: bb8 configured like ours {c:?}, bare get_owned {d:?} (bare get {b:?})");
+}
+
+criterion_group!(benches, checkout, fetch_100k, checkout_tight);
 criterion_main!(benches);

@@ -371,8 +371,8 @@ impl PoolConnection {
 /// Settings a checked-out connection inherits from its pool.
 pub(crate) fn pool_defaults(conn: &PoolConnection, sql: &str) -> (Option<Duration>, tracing::Span) {
     (
-        conn.shared.command_timeout,
-        statement_span(&conn.shared.target, sql),
+        conn.defaults.command_timeout,
+        statement_span(&conn.defaults.target, sql),
     )
 }
 

@@ -161,8 +161,8 @@ impl TxCore {
 
     async fn run<T: FromRow>(&mut self, q: Query<'_>, op: Op) -> Result<Out<T>> {
         let conn = self.prepare().await?;
-        let timeout = q.timeout.unwrap_or(conn.shared.command_timeout);
-        let span = statement_span(&conn.shared.target, q.sql);
+        let timeout = q.timeout.unwrap_or(conn.defaults.command_timeout);
+        let span = statement_span(&conn.defaults.target, q.sql);
         let r = conn
             .conn
             .run_timed::<T>(q.sql, q.args, op, timeout)
@@ -188,7 +188,7 @@ impl TxCore {
                         return;
                     }
                 };
-                let span = statement_span(&conn.shared.target, q.sql);
+                let span = statement_span(&conn.defaults.target, q.sql);
                 let r = conn.conn.stream(q.sql, q.args, &tx).instrument(span).await;
                 if let Err(e) = r {
                     let e = self.after_error(e).await;
@@ -353,7 +353,7 @@ impl Transaction {
             "COMMIT TRANSACTION; SET TRANSACTION ISOLATION LEVEL READ COMMITTED"
         };
         let conn = self.core.prepare().await?;
-        let span = statement_span(&conn.shared.target, sql);
+        let span = statement_span(&conn.defaults.target, sql);
         let r = conn.conn.batch(sql).instrument(span).await;
         match r {
             Ok(()) => {
@@ -393,7 +393,7 @@ impl Transaction {
         if conn.is_broken() {
             return Ok(());
         }
-        let span = statement_span(&conn.shared.target, RESET_SQL);
+        let span = statement_span(&conn.defaults.target, RESET_SQL);
         let r = conn.conn.batch(RESET_SQL).instrument(span).await;
         conn.conn.needs_reset = r.is_err();
         r

@@ -48,9 +48,18 @@ pub(crate) enum Out<T> {
     Count(u64),
 }
 
+/// What every statement on a pool's connections inherits: the default command
+/// timeout and where the statement runs (for its span).
+#[derive(Debug)]
+pub(crate) struct StatementDefaults {
+    pub command_timeout: Option<Duration>,
+    pub target: crate::trace::Target,
+}
+
 /// A connection with its pool bookkeeping.
 pub struct Connection {
     pub(crate) client: TdsClient,
+    pub(crate) defaults: std::sync::Arc<StatementDefaults>,
     id: u64,
     in_flight: bool,
     broken: bool,
@@ -71,10 +80,15 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    pub(crate) fn new(client: TdsClient, id: u64) -> Self {
+    pub(crate) fn new(
+        client: TdsClient,
+        id: u64,
+        defaults: std::sync::Arc<StatementDefaults>,
+    ) -> Self {
         let now = Instant::now();
         Connection {
             client,
+            defaults,
             id,
             in_flight: false,
             broken: false,

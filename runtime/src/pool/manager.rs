@@ -45,13 +45,14 @@ use tokio_util::compat::TokioAsyncWriteCompatExt;
 
 use crate::connect_string::ConnectOptions;
 use crate::error::{Error, Result};
-use crate::pool::connection::Connection;
+use crate::pool::connection::{Connection, StatementDefaults};
 use crate::pool::options::{
-    AccessTokenProvider, PoolOptions, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
-    DEFAULT_CONNECT_TIMEOUT,
+    AccessTokenProvider, PoolOptions, DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_BACKOFF,
+    DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT,
 };
 use crate::retry::{self, RetryPolicy, RetryUnit};
 use crate::session::{PING_SQL, RESET_SQL, SESSION_SETTINGS, SESSION_SETTINGS_XACT_ABORT};
+use crate::trace::Target;
 
 /// Opens, checks and judges connections for bb8.
 #[derive(Clone, Debug)]
@@ -61,6 +62,7 @@ pub struct ConnectionManager {
 
 struct Shared {
     options: ConnectOptions,
+    defaults: Arc<StatementDefaults>,
     connect_timeout: Duration,
     connect_retry: RetryPolicy,
     max_redirects: u8,
@@ -69,8 +71,9 @@ struct Shared {
     health_check: bool,
     health_check_after: Duration,
     /// Woken when a connect fails after its retries; `last_failure` holds why.
-    failures: Notify,
-    last_failure: std::sync::Mutex<Option<Error>>,
+    /// Sharded, so that many waiting checkouts do not contend on one lock.
+    failures: [Notify; FAILURE_SHARDS],
+    last_failure: std::sync::Mutex<Option<(Error, std::time::Instant)>>,
     next_id: AtomicU64,
     opened: AtomicU64,
     failed: AtomicU64,
@@ -86,6 +89,16 @@ impl std::fmt::Debug for Shared {
             .field("connect_retry", &self.connect_retry)
             .finish_non_exhaustive()
     }
+}
+
+const FAILURE_SHARDS: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Broken,
+    Reset,
+    Ping,
+    Fine,
 }
 
 /// Counters of what the manager did (for tests and metrics).
@@ -104,7 +117,7 @@ pub struct ManagerStats {
 impl ConnectionManager {
     /// A manager for `options`, with the connect settings of `pool`.
     pub fn new(options: ConnectOptions, pool: &PoolOptions) -> Self {
-        let s = &options.settings;
+        let s = options.settings.clone();
         let connect_timeout = pool
             .connect_timeout
             .or(s.connect_timeout)
@@ -125,9 +138,20 @@ impl ConnectionManager {
             Some(ro) => options.readonly(ro),
             None => options,
         };
+        let defaults = Arc::new(StatementDefaults {
+            command_timeout: pool
+                .command_timeout
+                .unwrap_or(s.command_timeout.or(Some(DEFAULT_COMMAND_TIMEOUT))),
+            target: Target {
+                database: options.database().unwrap_or("master").to_string(),
+                host: options.host().to_string(),
+                port: options.port(),
+            },
+        });
         ConnectionManager {
             shared: Arc::new(Shared {
                 options,
+                defaults,
                 connect_timeout,
                 connect_retry,
                 max_redirects: pool.max_redirects,
@@ -139,7 +163,7 @@ impl ConnectionManager {
                 },
                 health_check: pool.health_check,
                 health_check_after: pool.health_check_after,
-                failures: Notify::new(),
+                failures: std::array::from_fn(|_| Notify::new()),
                 last_failure: std::sync::Mutex::new(None),
                 next_id: AtomicU64::new(1),
                 opened: AtomicU64::new(0),
@@ -153,6 +177,10 @@ impl ConnectionManager {
     /// The options connections are opened with.
     pub fn options(&self) -> &ConnectOptions {
         &self.shared.options
+    }
+
+    pub(crate) fn defaults(&self) -> &StatementDefaults {
+        &self.shared.defaults
     }
 
     /// What the manager did so far.
@@ -169,16 +197,32 @@ impl ConnectionManager {
     /// Resolves when a connect fails (after its retries) from now on; the
     /// future registers at creation, before it is first polled.
     pub(crate) fn connect_failed(&self) -> tokio::sync::futures::Notified<'_> {
-        self.shared.failures.notified()
+        thread_local! {
+            static SHARD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        }
+        let shard = SHARD.with(|s| {
+            let n = s.get().wrapping_add(1);
+            s.set(n);
+            n % FAILURE_SHARDS
+        });
+        self.shared.failures[shard].notified()
     }
 
     /// The error of the last failed connect.
     pub(crate) fn last_failure(&self) -> Option<Error> {
-        self.shared
+        self.recent_failure(Duration::MAX)
+    }
+
+    /// The error of the last failed connect, if it failed within `within`.
+    pub(crate) fn recent_failure(&self, within: Duration) -> Option<Error> {
+        let last = self
+            .shared
             .last_failure
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .unwrap_or_else(|e| e.into_inner());
+        last.as_ref()
+            .filter(|(_, at)| at.elapsed() <= within)
+            .map(|(e, _)| e.clone())
     }
 
     /// Opens one connection, with retries on transient errors.
@@ -210,8 +254,11 @@ impl ConnectionManager {
                     .shared
                     .last_failure
                     .lock()
-                    .unwrap_or_else(|e| e.into_inner()) = Some(e.clone());
-                self.shared.failures.notify_waiters();
+                    .unwrap_or_else(|e| e.into_inner()) =
+                    Some((e.clone(), std::time::Instant::now()));
+                for shard in &self.shared.failures {
+                    shard.notify_waiters();
+                }
                 Err(e)
             }
         }
@@ -282,7 +329,7 @@ impl ConnectionManager {
             }
         };
         let id = s.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut conn = Connection::new(client, id);
+        let mut conn = Connection::new(client, id, self.shared.defaults.clone());
         conn.batch(s.session_sql).await?;
         Ok(conn)
     }
@@ -315,6 +362,33 @@ impl ConnectionManager {
         }
     }
 
+    /// Resets or pings a connection before reuse; a failure marks it broken.
+    async fn check_slowly(&self, conn: &mut Connection, check: Check) -> Result<()> {
+        let limit = self.shared.connect_timeout;
+        let (sql, what) = match check {
+            Check::Reset => (RESET_SQL, "reset before reuse failed"),
+            _ => (PING_SQL, "health check failed"),
+        };
+        let r = match tokio::time::timeout(limit, conn.batch(sql)).await {
+            Ok(r) => r,
+            Err(_) => Err(Error::CommandTimeout { timeout: limit }),
+        };
+        match r {
+            Ok(()) => {
+                if check == Check::Reset {
+                    conn.needs_reset = false;
+                    self.shared.resets.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!(target: "mssqlx::pool", connection = conn.id(), error = %e, "{what}");
+                conn.mark_broken();
+                Err(e)
+            }
+        }
+    }
+
     fn discard(&self, conn: &Connection, reason: &str) {
         self.shared.discarded.fetch_add(1, Ordering::Relaxed);
         tracing::warn!(
@@ -327,58 +401,44 @@ impl ConnectionManager {
 }
 
 impl bb8::ManageConnection for ConnectionManager {
-    type Connection = Connection;
+    /// Boxed: bb8 moves connections in and out of its idle queue on every
+    /// checkout, and a TLS-capable client is a few kilobytes.
+    type Connection = Box<Connection>;
     type Error = Error;
 
-    fn connect(&self) -> impl std::future::Future<Output = Result<Connection>> + Send {
-        self.open()
+    fn connect(&self) -> impl std::future::Future<Output = Result<Box<Connection>>> + Send {
+        async move { self.open().await.map(Box::new) }
     }
 
-    #[allow(clippy::manual_async_fn)] // the trait requires the future to be Send
     fn is_valid(
         &self,
-        conn: &mut Connection,
+        conn: &mut Box<Connection>,
     ) -> impl std::future::Future<Output = Result<()>> + Send {
+        // Decide synchronously; the rare slow paths are boxed so that the
+        // checkout future (and every future that holds it) stays small.
+        let check = if conn.is_broken() {
+            Check::Broken
+        } else if conn.needs_reset {
+            Check::Reset
+        } else if self.shared.health_check && conn.idle_for() >= self.shared.health_check_after {
+            Check::Ping
+        } else {
+            Check::Fine
+        };
+        let slow = match check {
+            Check::Reset | Check::Ping => Some(Box::pin(self.check_slowly(conn, check))),
+            _ => None,
+        };
         async move {
-            if conn.is_broken() {
-                return Err(Error::Driver("connection is broken".into()));
+            match (check, slow) {
+                (Check::Broken, _) => Err(Error::Driver("connection is broken".into())),
+                (_, Some(fut)) => fut.await,
+                _ => Ok(()),
             }
-            let limit = self.shared.connect_timeout;
-            if conn.needs_reset {
-                let r = match tokio::time::timeout(limit, conn.batch(RESET_SQL)).await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        conn.mark_broken();
-                        Err(Error::CommandTimeout { timeout: limit })
-                    }
-                };
-                if let Err(e) = r {
-                    tracing::warn!(target: "mssqlx::pool", connection = conn.id(), error = %e, "reset before reuse failed");
-                    conn.mark_broken();
-                    return Err(e);
-                }
-                conn.needs_reset = false;
-                self.shared.resets.fetch_add(1, Ordering::Relaxed);
-            } else if self.shared.health_check && conn.idle_for() >= self.shared.health_check_after
-            {
-                let r = match tokio::time::timeout(limit, conn.batch(PING_SQL)).await {
-                    Ok(r) => r,
-                    Err(_) => {
-                        conn.mark_broken();
-                        Err(Error::CommandTimeout { timeout: limit })
-                    }
-                };
-                if let Err(e) = r {
-                    tracing::warn!(target: "mssqlx::pool", connection = conn.id(), error = %e, "health check failed");
-                    conn.mark_broken();
-                    return Err(e);
-                }
-            }
-            Ok(())
         }
     }
 
-    fn has_broken(&self, conn: &mut Connection) -> bool {
+    fn has_broken(&self, conn: &mut Box<Connection>) -> bool {
         if conn.is_broken() {
             self.discard(conn, "broken or dropped mid-request");
             true

@@ -40,7 +40,7 @@ pub use connection::Connection;
 pub use manager::{ConnectionManager, ManagerStats};
 pub use options::{AccessTokenProvider, PoolOptions};
 
-use options::{DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_SIZE};
+use options::DEFAULT_MAX_SIZE;
 
 /// A pool of SQL Server connections.
 #[derive(Clone)]
@@ -106,21 +106,15 @@ impl Pool {
 
     pub(crate) fn from_options(opts: PoolOptions, options: ConnectOptions) -> Pool {
         let s = options.settings.clone();
-        let target = Target {
-            database: options.database().unwrap_or("master").to_string(),
-            host: options.host().to_string(),
-            port: options.port(),
-        };
         let manager = ConnectionManager::new(options, &opts);
+        let target = manager.defaults().target.clone();
+        let command_timeout = manager.defaults().command_timeout;
         let max_size = opts
             .max_size
             .or(s.max_size)
             .unwrap_or(DEFAULT_MAX_SIZE)
             .max(1);
         let min_idle = opts.min_idle.or(s.min_idle).map(|m| m.min(max_size));
-        let command_timeout = opts
-            .command_timeout
-            .unwrap_or(s.command_timeout.or(Some(DEFAULT_COMMAND_TIMEOUT)));
         let bb8 = bb8::Pool::builder()
             .max_size(max_size)
             .min_idle(min_idle)
@@ -148,21 +142,39 @@ impl Pool {
     /// Checks out a connection. Connect failures are returned as what they
     /// are (login failed, unreachable, TLS), not as a pool timeout.
     pub async fn acquire(&self) -> Result<PoolConnection> {
+        let mut get = std::pin::pin!(self.shared.bb8.get_owned());
+        // Fast path: an idle connection is there.
+        if let std::task::Poll::Ready(r) = futures_util::poll!(get.as_mut()) {
+            return self.checked_out(r);
+        }
+        // Slow path: wait for a connection, or for the connect made for us to fail.
         let failed = self.shared.manager.connect_failed();
         tokio::select! {
             biased;
-            r = self.shared.bb8.get_owned() => match r {
-                Ok(conn) => Ok(PoolConnection { conn, dirty: false, shared: self.shared.clone() }),
-                Err(RunError::User(e)) => Err(e),
-                Err(RunError::TimedOut) => Err(Error::PoolTimedOut {
-                    timeout: self.shared.checkout_timeout,
-                    max_size: self.shared.max_size,
-                }),
-            },
+            r = &mut get => self.checked_out(r),
             () = failed => Err(self.shared.manager.last_failure().unwrap_or(Error::PoolTimedOut {
                 timeout: self.shared.checkout_timeout,
                 max_size: self.shared.max_size,
             })),
+        }
+    }
+
+    fn checked_out(
+        &self,
+        r: std::result::Result<bb8::PooledConnection<'static, ConnectionManager>, RunError<Error>>,
+    ) -> Result<PoolConnection> {
+        match r {
+            Ok(conn) => Ok(PoolConnection { conn, dirty: false }),
+            Err(RunError::User(e)) => Err(e),
+            // A connect failure that raced with the wait is still reported as what it is.
+            Err(RunError::TimedOut) => Err(self
+                .shared
+                .manager
+                .recent_failure(self.shared.checkout_timeout)
+                .unwrap_or(Error::PoolTimedOut {
+                    timeout: self.shared.checkout_timeout,
+                    max_size: self.shared.max_size,
+                })),
         }
     }
 
@@ -211,7 +223,6 @@ impl Pool {
 pub struct PoolConnection {
     pub(crate) conn: bb8::PooledConnection<'static, ConnectionManager>,
     pub(crate) dirty: bool,
-    pub(crate) shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for PoolConnection {

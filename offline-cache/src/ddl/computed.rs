@@ -4,9 +4,11 @@
 //! expression. The importer types the forms whose type is certain, using sqlparser's
 //! expression parser and SQL Server's documented rules:
 //!
-//! - `CAST(x AS t)`, `CONVERT(t, x)`, `TRY_CAST` / `TRY_CONVERT`: `t`;
+//! - `CAST(x AS t)`, `CONVERT(t, x)`, `TRY_CAST` / `TRY_CONVERT`: `t` (`varchar` without a
+//!   length is `varchar(30)` there);
 //! - `ISNULL(a, b)`: the type of `a`;
-//! - a column of the same table; a string or integer literal;
+//! - a column of the same table; an integer literal, an `N'...'` literal, an ASCII `'...'`
+//!   literal (other characters' byte length depends on the code page);
 //! - `JSON_QUERY(...)`: `nvarchar(max)`; `JSON_VALUE(...)`: `nvarchar(4000)`;
 //! - string `+` and `CONCAT(...)` over `varchar` / `nvarchar` operands: the summed
 //!   length, when it stays within 8000 bytes (or either side is `max`);
@@ -242,13 +244,23 @@ fn args(f: &sqlparser::ast::Function) -> Vec<&Expr> {
     }
 }
 
-/// A data type as sqlparser read it, as a SqlType.
+/// The target type of `CAST` / `CONVERT`, as a SqlType. Without a length, the string
+/// and binary types are 30 long there (not 1 as in a declaration).
 fn sql_type(dt: &DataType) -> Option<SqlType> {
     let text: String = dt
         .to_string()
         .chars()
         .filter(|c| !matches!(c, '[' | ']' | '"'))
         .collect();
+    let text = text.trim();
+    let lengthless = !text.contains('(')
+        && matches!(
+            text.to_ascii_lowercase().as_str(),
+            "char" | "varchar" | "nchar" | "nvarchar" | "binary" | "varbinary"
+        );
+    if lengthless {
+        return format!("{text}(30)").parse().ok();
+    }
     text.parse().ok()
 }
 
@@ -258,7 +270,8 @@ fn literal_type(v: &Value) -> Option<SqlType> {
             let n = s.chars().count().max(1);
             (n <= 4000).then_some(SqlType::NVarChar(Length::Bounded(n as u16)))
         }
-        Value::SingleQuotedString(s) => {
+        // Bytes per character depend on the collation's code page: only ASCII is certain.
+        Value::SingleQuotedString(s) if s.is_ascii() => {
             let n = s.len().max(1);
             (n <= 8000).then_some(SqlType::VarChar(Length::Bounded(n as u16)))
         }
@@ -368,6 +381,19 @@ mod tests {
         assert_eq!(
             t("CAST([Id] AS decimal(10, 2))"),
             (Some("decimal(10,2)".into()), false)
+        );
+        assert_eq!(
+            t("CAST([Id] AS varchar)"),
+            (Some("varchar(30)".into()), false)
+        );
+        assert_eq!(
+            t("CONVERT([nvarchar], [Id])"),
+            (Some("nvarchar(30)".into()), false)
+        );
+        assert_eq!(
+            t("'é' + 'x'").0,
+            None,
+            "a non-ASCII literal's byte length is uncertain"
         );
     }
 

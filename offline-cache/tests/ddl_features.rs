@@ -690,3 +690,31 @@ fn many_errors_on_one_huge_line_stay_fast() {
         t.elapsed()
     );
 }
+
+#[test]
+fn create_schema_elements_belong_to_the_new_schema() {
+    let db = clean(
+        "CREATE SCHEMA sales AUTHORIZATION dbo\n\
+             CREATE TABLE orders (id int NOT NULL PRIMARY KEY)\n\
+             CREATE TABLE lines (order_id int REFERENCES orders)\n\
+             GRANT SELECT ON orders TO public\n\
+         GO\n\
+         CREATE TABLE t (a int)",
+    );
+    assert!(db.table(Some("sales"), "orders").is_some());
+    let lines = db.table(Some("sales"), "lines").unwrap().2;
+    assert_eq!(
+        lines.foreign_keys[0].referenced_table.to_string(),
+        "sales.orders"
+    );
+    assert!(
+        db.table(Some("dbo"), "t").is_some(),
+        "the default schema is back after it"
+    );
+}
+
+#[test]
+fn nested_create_schema_is_refused_without_recursion() {
+    let i = import(&"CREATE SCHEMA a ".repeat(50_000));
+    assert_eq!(i.report.not_understood().count(), 1);
+}

@@ -1,6 +1,7 @@
 //! Schemas, alias types, table types, sequences, and `DROP`.
 //!
-//! - `CREATE SCHEMA name [AUTHORIZATION owner]`;
+//! - `CREATE SCHEMA name [AUTHORIZATION owner] [element ...]`: elements (`CREATE TABLE`,
+//!   `CREATE VIEW`, `GRANT`, ...) put their unqualified names in the new schema;
 //! - `ALTER SCHEMA target TRANSFER [OBJECT::]schema.name` moves a table, view, routine
 //!   or type;
 //! - `CREATE TYPE name FROM base [NULL | NOT NULL]`: an alias type; columns declared with
@@ -38,11 +39,24 @@ pub(crate) fn create_schema(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<
         }
         n
     };
-    if !cur.at_end() {
-        return cur.err("schema elements inside CREATE SCHEMA are not supported; create them in their own statements");
+    let nested = cur.toks[cur.pos..].windows(2).position(|w| {
+        super::tokens::is_kw(&w[0].token, "CREATE") && super::tokens::is_kw(&w[1].token, "SCHEMA")
+    });
+    if let Some(at) = nested {
+        cur.pos += at;
+        return cur.err("CREATE SCHEMA cannot be an element of another CREATE SCHEMA");
     }
     let name = ctx.schema_name(&name);
     ctx.db.schema_mut(&name);
+    // Schema elements: `CREATE SCHEMA s CREATE TABLE t (...) GRANT ...`. Their
+    // unqualified names belong to the new schema, as SQL Server reads them.
+    let saved = std::mem::replace(&mut ctx.db.default_schema, name);
+    while !cur.at_end() {
+        let end = super::statement::statement_end(cur.toks, cur.pos).max(cur.pos + 1);
+        super::statement::dispatch(ctx, Cursor::new(&cur.toks[cur.pos..end], cur.text));
+        cur.pos = end;
+    }
+    ctx.db.default_schema = saved;
     Ok(())
 }
 

@@ -417,6 +417,20 @@ pub(crate) fn statement_end(toks: &[Tok], start: usize) -> usize {
     if runs_to_end_of_batch(toks, start) {
         return toks.len();
     }
+    let is = |i: usize, k: &str| toks.get(start + i).is_some_and(|t| is_kw(&t.token, k));
+    if is(0, "CREATE") && is(1, "SCHEMA") {
+        // Its elements (CREATE TABLE / VIEW, GRANT, ...) run to a `;` or the batch's end.
+        let mut depth = 0usize;
+        for (i, t) in toks.iter().enumerate().skip(start) {
+            match t.token {
+                Token::LParen => depth += 1,
+                Token::RParen => depth = depth.saturating_sub(1),
+                Token::SemiColon if depth == 0 => return i + 1,
+                _ => {}
+            }
+        }
+        return toks.len();
+    }
     let first = toks.get(start).and_then(|t| kw_of(&t.token));
     let first = first.as_deref();
     let mut depth = 0usize;
@@ -661,7 +675,7 @@ fn selects_into(cur: &Cursor<'_>) -> bool {
 }
 
 /// Reads one statement (its tokens, `;` included) and applies or skips it.
-fn dispatch(ctx: &mut Ctx<'_>, mut cur: Cursor<'_>) {
+pub(crate) fn dispatch(ctx: &mut Ctx<'_>, mut cur: Cursor<'_>) {
     // Drop the trailing `;`.
     if cur.toks.last().is_some_and(|t| t.token == Token::SemiColon) {
         cur.toks = &cur.toks[..cur.toks.len() - 1];

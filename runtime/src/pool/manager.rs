@@ -406,6 +406,7 @@ impl bb8::ManageConnection for ConnectionManager {
     type Connection = Box<Connection>;
     type Error = Error;
 
+    #[allow(clippy::manual_async_fn)] // the trait requires the future to be Send
     fn connect(&self) -> impl std::future::Future<Output = Result<Box<Connection>>> + Send {
         async move { self.open().await.map(Box::new) }
     }

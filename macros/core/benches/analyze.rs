@@ -5,8 +5,8 @@
 //! when the fixtures are not on this machine, and the bench says so).
 //!
 //! Two measurements of each: wall-clock time (criterion's default), and the bench
-//! thread's own CPU time read from `/proc/thread-self/schedstat` (Linux), which a busy
-//! shared machine inflates far less.
+//! thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`), which a busy shared machine
+//! inflates far less.
 //!
 //! ```text
 //! cargo bench -p mssqlx-macros-core --bench analyze
@@ -40,12 +40,29 @@ fn adventure_works() -> Snapshot {
     snap
 }
 
-/// CPU time of the current thread, in nanoseconds (Linux schedstat; 0 elsewhere).
+/// CPU time of the current thread, in nanoseconds (`CLOCK_THREAD_CPUTIME_ID`).
+#[cfg(unix)]
 fn thread_cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
-        .unwrap_or(0)
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec for the duration of the call.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return 0;
+    }
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// Elsewhere: wall-clock time since the first call.
+#[cfg(not(unix))]
+fn thread_cpu_ns() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    START
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_nanos() as u64
 }
 
 /// Criterion measurement: the bench thread's CPU time.

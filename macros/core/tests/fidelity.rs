@@ -154,6 +154,10 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("order", "SELECT Email FROM dbo.Users ORDER BY 3", E("out of range")),
     ("order", "SELECT Email FROM dbo.Users ORDER BY Nope", E("unknown column `Nope`")),
 
+    // ---- PIVOT
+    ("pivot", "SELECT p.UserId, p.[new], p.[done] FROM (SELECT UserId, Status, Total FROM dbo.Orders) AS s PIVOT (SUM(Total) FOR Status IN ([new], [done])) AS p", O(&[("UserId", "int", false), ("new", "decimal(38,2)", true), ("done", "decimal(38,2)", true)], NONE)),
+    ("pivot", "SELECT p.Status FROM (SELECT UserId, Status, Total FROM dbo.Orders) AS s PIVOT (SUM(Total) FOR Status IN ([new])) AS p", E("`p` has no column `Status`")),
+
     // ---- table hints
     ("hints", "SELECT Id FROM dbo.Users WITH (NOLOCK)", O(&[("Id", "int", false)], NONE)),
     ("hints", "SELECT Id FROM dbo.Users u WITH (UPDLOCK, ROWLOCK) WHERE Id = @p1", O(&[("Id", "int", false)], &[("@p1", "int")])),
@@ -179,6 +183,8 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("views", "SELECT * FROM dbo.Loop1", E("refers to itself")),
     ("views", "SELECT * FROM dbo.Broken", E("`dbo.Broken` cannot be typed: unknown column `Nope`")),
     ("views", "SELECT Id, Total FROM dbo.OrdersOf(@p1)", O(&[("Id", "int", false), ("Total", "decimal(12,2)", false)], &[("@p1", "int")])),
+    ("views", "SELECT u.Email, o.Total FROM dbo.Users u CROSS APPLY dbo.OrdersOf(u.Id) AS o", O(&[("Email", "nvarchar(256)", false), ("Total", "decimal(12,2)", false)], NONE)),
+    ("views", "SELECT u.Email, o.Total FROM dbo.Users u OUTER APPLY dbo.OrdersOf(u.Id) AS o", O(&[("Email", "nvarchar(256)", false), ("Total", "decimal(12,2)", true)], NONE)),
     ("views", "SELECT dbo.FullName(Id) AS n FROM dbo.Users", O(&[("n", "nvarchar(200)", true)], NONE)),
     ("views", "SELECT dbo.FullNam(Id) AS n FROM dbo.Users", E("unknown function")),
     ("views", "SELECT * FROM dbo.OrdersOf(1, 2)", E("takes 1 arguments")),
@@ -289,6 +295,9 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("insert", "INSERT INTO dbo.Users (Emial) VALUES (N'a')", E("has no column `Emial`")),
     ("insert", "INSERT INTO dbo.Items (Id, OrderId, Sku, Price, Qty, Guid) VALUES (1, 1, 'a', 1, 1, 5)", E("")),
     ("insert", "INSERT INTO dbo.Users (Email) OUTPUT DELETED.Id VALUES (N'a')", E("DELETED is not available")),
+
+    ("insert", "INSERT INTO Sales.Customers (CustomerId, Name, Region) SELECT @p1, @p2, NULL", O(&[], &[("@p1", "int"), ("@p2", "nvarchar(50)")])),
+    ("insert", "WITH src AS (SELECT Id, Email FROM dbo.Users WHERE IsActive = 1) INSERT INTO Sales.Customers (CustomerId, Name) SELECT Id, Email FROM src", O(&[], NONE)),
 
     // ---- UPDATE
     ("update", "UPDATE dbo.Users SET Name = @p1 WHERE Id = @p2", O(&[], &[("@p1", "nvarchar(100)"), ("@p2", "int")])),

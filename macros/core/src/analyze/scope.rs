@@ -961,6 +961,16 @@ impl<'a> Analyzer<'a> {
             col.unknown = Some("a computed column cannot use another computed column".into());
             return;
         }
+        let table = db.table(Some(&obj.schema), &obj.name).map(|(_, _, t)| t);
+        let memo_key = table.and_then(|t| computed_memo_key(obj, t, expression, db.ident_case()));
+        if let Some(k) = memo_key {
+            if let Some((ty, nullable)) = computed_memo(|m| m.get(&k).cloned()).flatten() {
+                self.touch(db_alias, obj);
+                col.ty = ty;
+                col.nullable = col.outer || (col.nullable && nullable);
+                return;
+            }
+        }
         let key = format!("{}:{obj}.{}#computed", db_alias.unwrap_or(""), col.name);
         let sql = format!(
             "SELECT {expression} FROM [{}].[{}]",
@@ -973,6 +983,9 @@ impl<'a> Analyzer<'a> {
         self.in_computed = false;
         match typed {
             Some(cols) if cols.len() == 1 => {
+                if let Some(k) = memo_key {
+                    computed_memo(|m| m.insert(k, (cols[0].ty.clone(), cols[0].nullable)));
+                }
                 col.ty = cols[0].ty.clone();
                 col.nullable = col.outer || (col.nullable && cols[0].nullable);
             }
@@ -1336,4 +1349,54 @@ pub(crate) fn pending_of(
         table: table.clone(),
         expression: comp.expression.clone(),
     }))
+}
+
+/// Typed computed-column expressions, shared by every description in the process
+/// (a compiler process describes hundreds of queries over the same tables).
+static COMPUTED_MEMO: std::sync::OnceLock<
+    std::sync::Mutex<std::collections::HashMap<u64, (SqlType, bool)>>,
+> = std::sync::OnceLock::new();
+
+fn computed_memo<R>(
+    f: impl FnOnce(&mut std::collections::HashMap<u64, (SqlType, bool)>) -> R,
+) -> Option<R> {
+    let m = COMPUTED_MEMO.get_or_init(Default::default);
+    let mut guard = m.lock().ok()?;
+    if guard.len() > 10_000 {
+        guard.clear();
+    }
+    Some(f(&mut guard))
+}
+
+/// The memo key of a computed column's typing: everything its result depends on — the
+/// table, the expression and every column's name, type and nullability. An expression
+/// that may call a user function or a method (a name followed by `.`) also depends on
+/// the rest of the schema, so it is not memoized.
+fn computed_memo_key(
+    obj: &ObjectName,
+    table: &mssqlx_offline::Table,
+    expression: &str,
+    case: mssqlx_offline::ident::IdentCase,
+) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let b = expression.as_bytes();
+    let qualified = b.iter().enumerate().any(|(i, &c)| {
+        c == b'.'
+            && !(i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+            && !(i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(|c| *c == b')'))
+    });
+    if qualified {
+        return None;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    obj.hash(&mut h);
+    expression.hash(&mut h);
+    (case == mssqlx_offline::ident::IdentCase::Sensitive).hash(&mut h);
+    for c in &table.columns {
+        c.name.hash(&mut h);
+        c.ty.hash(&mut h);
+        c.nullable.hash(&mut h);
+        c.computed.is_some().hash(&mut h);
+    }
+    Some(h.finish())
 }

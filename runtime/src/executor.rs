@@ -196,6 +196,35 @@ pub trait Executor<'c>: Send + Sized {
         'c: 'e;
 }
 
+/// Executors that run inside a transaction (`&mut Transaction`, `&mut Savepoint`).
+///
+/// Generated code that must only run in a transaction (`SELECT ... WITH
+/// (UPDLOCK)`, DESIGN §4's `select_for_update`) takes `impl
+/// TransactionalExecutor<'_>`, so calling it with `&Pool` does not compile.
+///
+/// ```
+/// use mssqlx_runtime::{Pool, TransactionalExecutor};
+/// fn locked<'c>(_: impl TransactionalExecutor<'c>) {}
+/// # async fn demo(pool: Pool) -> mssqlx_runtime::Result<()> {
+/// let mut tx = pool.begin().await?;
+/// locked(&mut tx);
+/// # Ok(()) }
+/// ```
+///
+/// ```compile_fail
+/// use mssqlx_runtime::{Pool, TransactionalExecutor};
+/// fn locked<'c>(_: impl TransactionalExecutor<'c>) {}
+/// fn demo(pool: &Pool) {
+///     locked(pool); // a pool is not a transaction
+/// }
+/// ```
+pub trait TransactionalExecutor<'c>: Executor<'c> + sealed::Sealed {}
+
+pub(crate) mod sealed {
+    /// Only the runtime's transaction types are transactional executors.
+    pub trait Sealed {}
+}
+
 fn rows<T>(out: Out<T>) -> Vec<T> {
     match out {
         Out::Rows(r) => r,

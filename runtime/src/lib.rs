@@ -48,7 +48,7 @@ pub mod types;
 
 pub use connect_string::ConnectOptions;
 pub use error::{Error, Result};
-pub use executor::{Executor, Query, StatementKind};
+pub use executor::{Executor, Query, StatementKind, TransactionalExecutor};
 pub use from_row::FromRow;
 pub use isolation::IsolationLevel;
 pub use pool::{

@@ -51,7 +51,7 @@ use futures_util::stream::BoxStream;
 use tracing::Instrument;
 
 use crate::error::{Error, Result};
-use crate::executor::{channel_stream, error_type, Executor, Query};
+use crate::executor::{channel_stream, error_type, sealed, Executor, Query, TransactionalExecutor};
 use crate::from_row::FromRow;
 use crate::isolation::IsolationLevel;
 use crate::pool::connection::{Op, Out};
@@ -550,3 +550,8 @@ macro_rules! tx_executor {
 
 tx_executor!([] Transaction, tx => (&mut tx.core));
 tx_executor!(['t] Savepoint<'t>, sp => (&mut *sp.core));
+
+impl sealed::Sealed for &mut Transaction {}
+impl<'c> TransactionalExecutor<'c> for &'c mut Transaction {}
+impl sealed::Sealed for &mut Savepoint<'_> {}
+impl<'c, 't> TransactionalExecutor<'c> for &'c mut Savepoint<'t> {}

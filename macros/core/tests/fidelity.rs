@@ -271,6 +271,7 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("params", "SELECT COALESCE(Name, @p1) AS n FROM dbo.Users", O(&[("n", "nvarchar(100)", true)], &[("@p1", "nvarchar(100)")])),
     ("params", "SELECT Total + @p1 AS t FROM dbo.Orders", O(&[("t", "decimal(13,2)", true)], &[("@p1", "decimal(12,2)")])),
     ("params", "SELECT CASE WHEN Age > 18 THEN Name ELSE @p1 END AS n FROM dbo.Users", O(&[("n", "nvarchar(100)", true)], &[("@p1", "nvarchar(100)")])),
+    ("params", "SELECT TOP (@n) Id FROM dbo.Users WHERE Email = @email AND Age > @age ORDER BY Id", O(&[("Id", "int", false)], &[("@n", "bigint"), ("@email", "nvarchar(256)"), ("@age", "tinyint")])),
     ("params", "SELECT @p1 AS x", E("cannot be inferred")),
     ("params", "SELECT Id FROM dbo.Users WHERE @a = @b", E("cannot be inferred")),
     ("params", "SELECT Id FROM dbo.Users WHERE Id = @p1 AND Email = @p1", E("parameter `@p1` is used as int and here as nvarchar(256)")),

@@ -139,7 +139,7 @@ pub struct Description {
     /// Whether `columns` is known. False for `EXEC`: a procedure's result set cannot be
     /// known offline, so the caller must state the result type.
     pub result_known: bool,
-    /// Parameters in binding order: `@p1..@pN` by number, then named ones as first used.
+    /// Parameters in binding order: `@p1..@pN` by number, then named ones in text order.
     pub params: Vec<Param>,
     /// Tables and views the statement reads or writes, schema-qualified, sorted.
     pub tables: Vec<ObjectName>,

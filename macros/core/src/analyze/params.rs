@@ -20,7 +20,7 @@
 //! nothing) except one written to a NOT NULL column by INSERT or UPDATE SET.
 //!
 //! Order: `@p1 .. @pN` by their number (a gap is an error), then named parameters in
-//! order of first use.
+//! the order they first appear in the text.
 
 use mssqlx_offline::{Length, SqlType};
 
@@ -180,6 +180,10 @@ impl Params {
             .iter()
             .position(|p| p.name.eq_ignore_ascii_case(name))
         {
+            // Keep the textually first use (clauses are not analyzed in text order).
+            if off < self.list[i].first.0 {
+                self.list[i].first = (off, len);
+            }
             return i;
         }
         self.list.push(Info {
@@ -258,6 +262,7 @@ impl Params {
             }
         }
         positional.sort_by_key(|(n, _)| *n);
+        named.sort_by_key(|p| p.first.0);
         for (i, (n, p)) in positional.iter().enumerate() {
             let expected = i as u32 + 1;
             if *n != expected {

@@ -228,6 +228,10 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("expr", "SELECT At AT TIME ZONE 'UTC' AS t FROM dbo.Events", O(&[("t", "datetimeoffset(3)", false)], NONE)),
     ("expr", "SELECT Email COLLATE Latin1_General_CS_AS AS e FROM dbo.Users", O(&[("e", "nvarchar(256)", false)], NONE)),
     ("expr", "SELECT @@ROWCOUNT AS n", O(&[("n", "int", false)], NONE)),
+    ("expr", "SELECT NEXT VALUE FOR dbo.OrderNumbers AS n", O(&[("n", "bigint", false)], NONE)),
+    ("expr", "SELECT NEXT VALUE FOR dbo.OrderNumber AS n", E("unknown sequence `dbo.OrderNumber`")),
+    ("expr", "SELECT Id FROM dbo.Users WHERE Name IS DISTINCT FROM @p1", O(&[("Id", "int", false)], &[("@p1", "nvarchar(100)")])),
+    ("insert", "INSERT INTO Sales.Customers (CustomerId, Name) VALUES (NEXT VALUE FOR OrderNumbers, @p1)", O(&[], &[("@p1", "nvarchar(50)")])),
 
     // ---- computed columns the DDL importer left untyped: typed from their expression
     ("computed", "SELECT LineTotal FROM dbo.Items", O(&[("LineTotal", "decimal(18,2)", false)], NONE)),

@@ -341,6 +341,15 @@ impl<'a> Analyzer<'a> {
                 }
             }
             Expr::BinaryOp { left, op, right } => self.binary(e, left, op, right),
+            Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
+                // NULL-safe comparison (SQL Server 2022): NULL is a fine operand here.
+                let x = self.expr(a);
+                let y = self.expr(b);
+                if !matches!(x, V::Null) && !matches!(y, V::Null) {
+                    self.compare(&x, a.span(), &y, b.span(), e.span());
+                }
+                V::Pred
+            }
             Expr::IsNull(x) | Expr::IsNotNull(x) => {
                 let v = self.expr(x);
                 if let V::Pred = v {
@@ -847,6 +856,9 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
+        if name == super::NEXT_VALUE_FOR {
+            return self.next_value_for(&exprs, span);
+        }
         if name == "IIF" {
             if exprs.len() != 3 {
                 self.error_at(
@@ -1061,6 +1073,48 @@ impl<'a> Analyzer<'a> {
         )
         .suggestion = suggestion;
         V::Err
+    }
+
+    /// `NEXT VALUE FOR seq`: the sequence's type, never NULL.
+    fn next_value_for(&mut self, args: &[&Expr], span: Span) -> V {
+        let idents: Vec<&sqlparser::ast::Ident> = match args {
+            [Expr::Identifier(i)] => vec![i],
+            [Expr::CompoundIdentifier(ids)] => ids.iter().collect(),
+            _ => {
+                self.error_at(span, "NEXT VALUE FOR needs a sequence name");
+                return V::Err;
+            }
+        };
+        let (schema, name) = match idents.as_slice() {
+            [n] => (None, n.value.as_str()),
+            [s, n] => (Some(s.value.as_str()), n.value.as_str()),
+            _ => {
+                self.error_at(span, "NEXT VALUE FOR takes a sequence of this database");
+                return V::Err;
+            }
+        };
+        match self.db.sequence(schema, name) {
+            Some((_, _, seq)) => V::T(Typed::not_null(seq.ty.clone())),
+            None => {
+                let all: Vec<String> = self
+                    .db
+                    .schemas
+                    .iter()
+                    .flat_map(|(s, sc)| sc.sequences.keys().map(move |k| format!("{s}.{k}")))
+                    .collect();
+                let written = idents
+                    .iter()
+                    .map(|i| i.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".");
+                let suggestion =
+                    super::error::did_you_mean(&written, all.iter().map(String::as_str));
+                let span = ident_span(&idents.iter().map(|i| (*i).clone()).collect::<Vec<_>>());
+                self.error_at(span, format!("unknown sequence `{written}`"))
+                    .suggestion = suggestion;
+                V::Err
+            }
+        }
     }
 
     /// A method call on a CLR-typed or xml value.

@@ -205,7 +205,7 @@ fn parse_one(sql: &str, lines: &LineIndex) -> Result<Statement, Vec<AnalyzeError
         )
         .with_help("split it, e.g. use IN (...) instead of a chain of OR")]);
     }
-    let tokens = fetch_parameters_as_placeholders(tokens);
+    let tokens = next_value_for_as_call(fetch_parameters_as_placeholders(tokens));
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_DEPTH)
         .with_tokens_with_locations(tokens);
@@ -309,6 +309,81 @@ fn chain_too_deep(
         }
     }
     None
+}
+
+/// The name `NEXT VALUE FOR seq` is rewritten to, so that sqlparser (which does not
+/// parse it for MsSqlDialect) reads a call `NEXT_VALUE_FOR(seq)`.
+pub(crate) const NEXT_VALUE_FOR: &str = "NEXT_VALUE_FOR";
+
+/// Rewrites `NEXT VALUE FOR a.b.c` into `NEXT_VALUE_FOR(a.b.c)`, keeping each token's span.
+fn next_value_for_as_call(
+    tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{TokenWithSpan, Whitespace, Word};
+    let sig: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect();
+    let kw = |i: usize, k: Keyword| matches!(&tokens[i].token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
+    // (index of NEXT, index of VALUE, index of FOR, index of the name's last token)
+    let mut sites = Vec::new();
+    let mut j = 0;
+    while j + 3 < sig.len() {
+        if kw(sig[j], Keyword::NEXT)
+            && kw(sig[j + 1], Keyword::VALUE)
+            && kw(sig[j + 2], Keyword::FOR)
+        {
+            let mut last = j + 3;
+            if !matches!(tokens[sig[last]].token, Token::Word(_)) {
+                j += 1;
+                continue;
+            }
+            while last + 2 < sig.len()
+                && matches!(tokens[sig[last + 1]].token, Token::Period)
+                && matches!(tokens[sig[last + 2]].token, Token::Word(_))
+            {
+                last += 2;
+            }
+            sites.push((sig[j], sig[j + 1], sig[j + 2], sig[last]));
+            j = last + 1;
+        } else {
+            j += 1;
+        }
+    }
+    if sites.is_empty() {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + sites.len());
+    for (i, t) in tokens.into_iter().enumerate() {
+        match sites
+            .iter()
+            .find(|s| s.0 == i || s.1 == i || s.2 == i || s.3 == i)
+        {
+            Some(s) if s.0 == i => out.push(TokenWithSpan::new(
+                Token::Word(Word {
+                    value: NEXT_VALUE_FOR.into(),
+                    quote_style: None,
+                    keyword: Keyword::NoKeyword,
+                }),
+                t.span,
+            )),
+            Some(s) if s.1 == i => out.push(TokenWithSpan::new(Token::LParen, t.span)),
+            Some(s) if s.2 == i => out.push(TokenWithSpan::new(
+                Token::Whitespace(Whitespace::Space),
+                t.span,
+            )),
+            Some(_) => {
+                let span = t.span;
+                out.push(t);
+                out.push(TokenWithSpan::new(Token::RParen, span));
+            }
+            None => out.push(t),
+        }
+    }
+    out
 }
 
 /// sqlparser's `FETCH NEXT n ROWS` accepts only a value; T-SQL allows `@n`. The word

@@ -64,6 +64,7 @@ pub const SCHEMA: &str = r#"{
             "Loop2": { "definition": "SELECT * FROM dbo.Loop1" },
             "Broken": { "definition": "SELECT Nope FROM dbo.Users" }
           },
+          "sequences": { "OrderNumbers": { "type": "bigint" } },
           "procedures": {
             "GetUser": { "parameters": [
               { "name": "@Id", "type": "int" },

@@ -117,6 +117,7 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("group", "SELECT SUM(Weight) AS s FROM dbo.Items", O(&[("s", "float", true)], NONE)),
     ("group", "SELECT UserId, COUNT(*) AS n FROM dbo.Orders GROUP BY UserId HAVING COUNT(*) > 2", O(&[("UserId", "int", false), ("n", "int", false)], NONE)),
     ("group", "SELECT YEAR(PlacedAt) AS y, COUNT(*) AS n FROM dbo.Orders GROUP BY YEAR(PlacedAt)", O(&[("y", "int", false), ("n", "int", false)], NONE)),
+    ("group", "SELECT LEFT([Status], 1) + 'x' AS s, COUNT(*) AS n FROM dbo.Orders GROUP BY Left(Status,1) + 'x'", O(&[("s", "varchar(21)", false), ("n", "int", false)], NONE)),
     ("group", "SELECT o.UserId, u.Email FROM dbo.Orders o JOIN dbo.Users u ON u.Id = o.UserId GROUP BY o.UserId, u.Email", O(&[("UserId", "int", false), ("Email", "nvarchar(256)", false)], NONE)),
     ("group", "SELECT Status, COUNT(*) AS n FROM dbo.Orders GROUP BY ROLLUP (Status)", O(&[("Status", "varchar(20)", true), ("n", "int", false)], NONE)),
     ("group", "SELECT UserId, Status FROM dbo.Orders GROUP BY UserId", E("`Orders.Status` is neither grouped nor aggregated")),

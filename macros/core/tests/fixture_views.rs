@@ -71,3 +71,24 @@ fn every_wideworldimporters_view_is_typed() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn every_view_of_the_other_fixtures_is_typed_too() {
+    for (file, min) in [
+        ("Northwind_instnwnd.sql", 16),
+        ("Sakila_sql-server-sakila-schema.sql", 5),
+        ("AdventureWorksDW_instawdbdw.sql", 5),
+        ("pubs_instpubs.sql", 1),
+    ] {
+        let Some((n, problems)) = check(file) else {
+            return;
+        };
+        assert!(n >= min, "{file}: only {n} views imported");
+        assert!(
+            problems.is_empty(),
+            "{file}: {} of {n} views:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+}

@@ -151,7 +151,7 @@ impl<'a> Analyzer<'a> {
         };
         match &f.grouping {
             Some(g) if f.checking && f.agg_depth == 0 && !g.exprs.is_empty() => {
-                let text = e.to_string().to_lowercase();
+                let text = group_text(e);
                 g.exprs.contains(&text)
             }
             _ => false,
@@ -1173,4 +1173,14 @@ impl<'a> Analyzer<'a> {
         };
         V::T(Typed::nullable(ty))
     }
+}
+
+/// An expression's text for matching against GROUP BY expressions: SQL Server compares
+/// them as expressions, so `Left([Model], 1)` and `LEFT(Model,1)` are one.
+pub(crate) fn group_text(e: &Expr) -> String {
+    e.to_string()
+        .chars()
+        .filter(|c| !matches!(c, '[' | ']' | '"'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }

@@ -475,7 +475,7 @@ impl<'a> Analyzer<'a> {
                 }
                 other => {
                     let _ = self.expr(other);
-                    grouping.exprs.push(other.to_string().to_lowercase());
+                    grouping.exprs.push(super::expr::group_text(other));
                 }
             }
         }

@@ -422,3 +422,82 @@ fn every_fidelity_row_holds() {
 fn the_table_has_at_least_150_rows() {
     assert!(ROWS.len() >= 150, "{} rows", ROWS.len());
 }
+
+#[test]
+fn overrides_are_stripped_from_the_name_and_handed_to_the_macros() {
+    use mssqlx_macros_core::analyze::ColumnOverride;
+    let snap = common::snapshot();
+    let d = describe(
+        &snap,
+        "default",
+        "SELECT MAX(Id) AS [m!], Id AS [id?], Email AS [mail: String], Name AS [n!: MyName], Age FROM dbo.Users GROUP BY Id, Email, Name, Age",
+    )
+    .unwrap();
+    let got: Vec<(&str, Option<&ColumnOverride>)> = d
+        .columns
+        .iter()
+        .map(|c| (c.name.as_str(), c.column_override.as_ref()))
+        .collect();
+    let ov = |nullable: Option<bool>, ty: Option<&str>| ColumnOverride {
+        nullable,
+        rust_type: ty.map(str::to_string),
+    };
+    assert_eq!(got[0], ("m", Some(&ov(Some(false), None))));
+    assert_eq!(got[1], ("id", Some(&ov(Some(true), None))));
+    assert_eq!(got[2], ("mail", Some(&ov(None, Some("String")))));
+    assert_eq!(got[3], ("n", Some(&ov(Some(false), Some("MyName")))));
+    assert_eq!(got[4], ("Age", None));
+    // The inferred nullability is reported as inferred; the macros apply the override.
+    assert!(!d.columns[0].nullable && !d.columns[1].nullable);
+}
+
+#[test]
+fn descriptions_name_the_statement_kind_and_the_tables_touched() {
+    use mssqlx_macros_core::StatementKind;
+    let snap = common::snapshot();
+    let d = describe(
+        &snap,
+        "default",
+        "SELECT * FROM dbo.OnView v JOIN Sales.Customers c ON c.CustomerId = v.UserId",
+    )
+    .unwrap();
+    assert_eq!(d.kind, StatementKind::Select);
+    let tables: Vec<String> = d.tables.iter().map(|t| t.to_string()).collect();
+    assert_eq!(
+        tables,
+        [
+            "Sales.Customers",
+            "dbo.ActiveUsers",
+            "dbo.OnView",
+            "dbo.OrderTotals",
+            "dbo.Orders",
+            "dbo.Users"
+        ]
+    );
+    let d = describe(&snap, "default", "EXEC dbo.GetUser @Id = 1").unwrap();
+    assert_eq!(d.kind, StatementKind::Exec);
+    assert!(!d.result_known && d.columns.is_empty());
+    let d = describe(
+        &snap,
+        "default",
+        "UPDATE dbo.Users SET Name = NULL WHERE Id = 1",
+    )
+    .unwrap();
+    assert_eq!(d.kind, StatementKind::Update);
+    assert!(d.result_known && d.columns.is_empty());
+}
+
+#[test]
+fn plain_columns_carry_their_origin() {
+    let snap = common::snapshot();
+    let d = describe(&snap, "default", "SELECT u.Email, o.Total + 1 AS t, a.Name FROM dbo.Users u JOIN dbo.Orders o ON o.UserId = u.Id JOIN dbo.ActiveUsers a ON a.Id = u.Id").unwrap();
+    let origin = |i: usize| {
+        d.columns[i]
+            .origin
+            .as_ref()
+            .map(|o| format!("{}.{}", o.object, o.column))
+    };
+    assert_eq!(origin(0).as_deref(), Some("dbo.Users.Email"));
+    assert_eq!(origin(1), None);
+    assert_eq!(origin(2).as_deref(), Some("dbo.ActiveUsers.Name"));
+}

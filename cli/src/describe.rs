@@ -12,7 +12,10 @@
 //!
 //! With `--json`, exactly one JSON object on stdout:
 //! `{"columns":[{"name":"Id","type":"int","nullable":false}],"params":[{"name":"@p1","type":"int"}]}`,
-//! or `{"errors":[{"message":"...","offset":17}]}` with exit status 1. Errors without
+//! or `{"errors":[{"message":"...","offset":17}]}` with exit status 1 (errors may also
+//! carry `help` and `suggestion`). A column with an alias override adds
+//! `override_nullable` / `override_type`; an `EXEC`, whose result set cannot be known
+//! offline, adds `"result_unknown":true`. Errors without
 //! `--json` are drawn as rustc draws them, with a caret under the culprit.
 
 use std::io::IsTerminal;

@@ -141,7 +141,9 @@ pub struct Description {
     pub result_known: bool,
     /// Parameters in binding order: `@p1..@pN` by number, then named ones in text order.
     pub params: Vec<Param>,
-    /// Tables and views the statement reads or writes, schema-qualified, sorted.
+    /// Tables and views the statement reads or writes (views' own tables included),
+    /// schema-qualified, sorted. An object of another snapshot database (a three-part
+    /// name) has its alias in front of the schema: `reporting.dbo` . `Daily`.
     pub tables: Vec<ObjectName>,
 }
 

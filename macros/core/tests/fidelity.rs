@@ -85,6 +85,7 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("cte", "WITH c (k, m) AS (SELECT Id, Email FROM dbo.Users) SELECT k, m FROM c", O(&[("k", "int", false), ("m", "nvarchar(256)", false)], NONE)),
     ("cte", "WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 10) SELECT i FROM n", O(&[("i", "int", false)], NONE)),
     ("cte", "WITH t AS (SELECT Id, CAST(NULL AS int) AS Parent FROM dbo.Users UNION ALL SELECT u.Id, t.Id FROM dbo.Users u JOIN t ON t.Id = u.Id) SELECT Parent FROM t", O(&[("Parent", "int", true)], NONE)),
+    ("cte", "WITH t AS (SELECT Id, Id AS Root, Id AS Copy FROM dbo.Users UNION ALL SELECT o.Id, t.Copy, (SELECT MAX(OrderId) FROM dbo.Items) FROM dbo.Orders o JOIN t ON t.Id = o.UserId) SELECT Root, Copy FROM t", O(&[("Root", "int", true), ("Copy", "int", true)], NONE)),
     ("cte", "WITH c AS (SELECT Id FROM dbo.Users) SELECT Email FROM c", E("unknown column `Email`")),
     ("cte", "WITH c (a, b) AS (SELECT Id FROM dbo.Users) SELECT a FROM c", E("names 2 columns")),
 
@@ -119,6 +120,7 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("group", "SELECT YEAR(PlacedAt) AS y, COUNT(*) AS n FROM dbo.Orders GROUP BY YEAR(PlacedAt)", O(&[("y", "int", false), ("n", "int", false)], NONE)),
     ("group", "SELECT LEFT([Status], 1) + 'x' AS s, COUNT(*) AS n FROM dbo.Orders GROUP BY Left(Status,1) + 'x'", O(&[("s", "varchar(21)", false), ("n", "int", false)], NONE)),
     ("group", "SELECT o.UserId, u.Email FROM dbo.Orders o JOIN dbo.Users u ON u.Id = o.UserId GROUP BY o.UserId, u.Email", O(&[("UserId", "int", false), ("Email", "nvarchar(256)", false)], NONE)),
+    ("group", "SELECT YEAR(PlacedAt) AS y, MAX(Total) AS m FROM dbo.Orders GROUP BY ROLLUP (YEAR(PlacedAt))", O(&[("y", "int", true), ("m", "decimal(12,2)", true)], NONE)),
     ("group", "SELECT Status, COUNT(*) AS n FROM dbo.Orders GROUP BY ROLLUP (Status)", O(&[("Status", "varchar(20)", true), ("n", "int", false)], NONE)),
     ("group", "SELECT UserId, Status FROM dbo.Orders GROUP BY UserId", E("`Orders.Status` is neither grouped nor aggregated")),
     ("group", "SELECT Status, COUNT(*) FROM dbo.Orders", E("neither grouped nor aggregated")),

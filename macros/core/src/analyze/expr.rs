@@ -130,9 +130,17 @@ impl<'a> Analyzer<'a> {
         if grouped_expr {
             self.frame().grouped_expr_depth += 1;
         }
-        let v = self.expr_inner(e);
+        let mut v = self.expr_inner(e);
         if grouped_expr {
             self.frame().grouped_expr_depth -= 1;
+            // ROLLUP / CUBE / GROUPING SETS: subtotal rows hold NULL for it.
+            let rollup = self
+                .frames
+                .last()
+                .is_some_and(|f| f.grouping.as_ref().is_some_and(|g| g.rollup));
+            if let (true, V::T(t)) = (rollup, &mut v) {
+                t.nullable = true;
+            }
         }
         self.depth -= 1;
         v
@@ -980,10 +988,12 @@ impl<'a> Analyzer<'a> {
         if broken {
             return V::Err;
         }
+        // An aggregate runs over a non-empty group only under a plain GROUP BY: the
+        // grand-total grouping set of ROLLUP / CUBE also exists over no rows.
         let grouped = self.frames.last().is_some_and(|f| {
             f.grouping
                 .as_ref()
-                .is_some_and(|g| !g.keys.is_empty() || !g.exprs.is_empty())
+                .is_some_and(|g| !g.rollup && (!g.keys.is_empty() || !g.exprs.is_empty()))
         });
         let ctx = FnContext {
             grouped,

@@ -78,6 +78,40 @@ impl<'a> Analyzer<'a> {
             return;
         };
         self.rename_cte(&mut cols, cte);
+        // A recursive member reads the rows of earlier rounds: a column that became
+        // nullable there is nullable where the member reads it. Iterate until the
+        // nullability is stable (it only grows, so at most once per column).
+        let mut rounds = 0;
+        while recursive && rounds <= cols.len() {
+            let registered = self
+                .ctes
+                .last()
+                .and_then(|l| l.iter().find(|c| c.name == name))
+                .map(|c| c.cols.iter().map(|c| c.nullable).collect::<Vec<_>>());
+            let Some(registered) = registered else { break };
+            let now: Vec<bool> = cols.iter().map(|c| c.nullable).collect();
+            if registered.len() != now.len() || now.iter().zip(&registered).all(|(n, r)| !*n || *r)
+            {
+                break;
+            }
+            if let Some(level) = self.ctes.last_mut() {
+                level.retain(|c| c.name != name);
+                let mut widened = cols.clone();
+                for (c, r) in widened.iter_mut().zip(&registered) {
+                    c.nullable |= *r;
+                }
+                level.push(Cte {
+                    name: name.clone(),
+                    cols: widened,
+                });
+            }
+            let Some(mut again) = self.query(&cte.query) else {
+                return;
+            };
+            self.rename_cte(&mut again, cte);
+            cols = again;
+            rounds += 1;
+        }
         for (i, c) in cols.iter().enumerate() {
             if c.name.is_empty() {
                 self.error_at(

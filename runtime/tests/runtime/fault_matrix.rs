@@ -44,8 +44,9 @@ enum Op {
     Transaction,
 }
 
-const TIMEOUT: Duration = Duration::from_millis(200);
-const HEALTH_BOUND: Duration = Duration::from_millis(400);
+const TIMEOUT: Duration = Duration::from_millis(500);
+const HEALTH_BOUND: Duration = Duration::from_millis(700);
+const DELAY: Duration = Duration::from_millis(1500);
 
 /// A statement fault that fires `armed` times on statements starting with `prefix`.
 #[derive(Clone)]
@@ -104,9 +105,9 @@ fn statement_fault(f: F, op: Op) -> Option<Reply> {
             "The service is currently busy. Retry the request after 10 seconds.",
         )),
         F::DelayBeyondTimeout => match op {
-            Op::Execute => Reply::count(1).delayed(Duration::from_millis(600)),
-            Op::Checkout => Reply::rows(one()).delayed(Duration::from_millis(600)),
-            _ => Reply::rows(users()).delayed(Duration::from_millis(600)),
+            Op::Execute => Reply::count(1).delayed(DELAY),
+            Op::Checkout => Reply::rows(one()).delayed(DELAY),
+            _ => Reply::rows(users()).delayed(DELAY),
         },
         _ => return None,
     })
@@ -132,7 +133,7 @@ async fn setup(f: F, op: Op) -> Cell {
         .health_check_after(Duration::ZERO)
         .connect_timeout(HEALTH_BOUND)
         .command_timeout(TIMEOUT)
-        .connect_retries(20)
+        .connect_retries(60)
         .connect_retry_backoff(ms(100))
         .connect_retry_max_delay(ms(300))
         .connect_lazy(&server.url())

@@ -162,14 +162,14 @@ async fn connect_retries_are_bounded_and_the_last_error_names_the_cause() {
 async fn health_check_is_skipped_for_a_connection_used_within_the_threshold() {
     let server = server().await;
     let pool = options()
-        .health_check_after(Duration::from_millis(80))
+        .health_check_after(Duration::from_millis(400))
         .connect_lazy(&server.url())
         .unwrap();
     let q = Query::new(USERS_SQL, &[&true]);
     let _: Vec<(i32, Option<String>)> = pool.fetch_all(q).await.unwrap();
     let _: Vec<(i32, Option<String>)> = pool.fetch_all(q).await.unwrap();
     assert_eq!(recorded(&server, "SELECT 1").len(), 0);
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokio::time::sleep(Duration::from_millis(450)).await;
     let _: Vec<(i32, Option<String>)> = pool.fetch_all(q).await.unwrap();
     assert_eq!(recorded(&server, "SELECT 1").len(), 1);
 }
@@ -270,7 +270,7 @@ async fn command_timeout_cancels_the_request_and_discards_the_connection() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::CommandTimeout { .. }), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(started.elapsed() < Duration::from_secs(2));
     // The server saw the cancellation (TDS attention).
     assert!(server
         .recorder()

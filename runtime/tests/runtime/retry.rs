@@ -102,11 +102,11 @@ async fn timeouts_are_not_retried_for_writes_even_when_idempotent() {
 
 #[tokio::test]
 async fn timed_out_read_is_retried() {
-    let slow = Reply::rows(users()).delayed(Duration::from_millis(300));
+    let slow = Reply::rows(users()).delayed(Duration::from_millis(1500));
     let server = server_with(with_rule(first_n("SELECT Id", 1, slow))).await;
     let pool = pool_for(&server);
     let rows: Vec<(i32, Option<String>)> = pool
-        .fetch_all(Query::new(USERS_SQL, &[&true]).timeout(ms(50)))
+        .fetch_all(Query::new(USERS_SQL, &[&true]).timeout(ms(300)))
         .await
         .unwrap();
     assert_eq!(rows.len(), 2);

@@ -760,6 +760,11 @@ impl<'a> Analyzer<'a> {
             }
         }
         let parts = self.split_name(name)?;
+        if parts.schema.is_none() && parts.database.is_none() {
+            if let Some(src) = self.builtin_table_function(parts.name, args, span) {
+                return src;
+            }
+        }
         if parts.schema.is_none() && parts.name.eq_ignore_ascii_case("OPENJSON") {
             for a in args {
                 if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
@@ -830,6 +835,94 @@ impl<'a> Analyzer<'a> {
             cols,
             id,
         })
+    }
+
+    /// `STRING_SPLIT(s, sep [, 1])` and `GENERATE_SERIES(start, stop [, step])`;
+    /// `None` for other names. The outer `Option` is `Some` when the name is one of them.
+    fn builtin_table_function(
+        &mut self,
+        name: &str,
+        args: &[FunctionArg],
+        span: Span,
+    ) -> Option<Option<Source>> {
+        let upper = name.to_ascii_uppercase();
+        if upper != "STRING_SPLIT" && upper != "GENERATE_SERIES" {
+            return None;
+        }
+        let mut vals = Vec::new();
+        for a in args {
+            match a {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                    vals.push((self.expr(e), e.span()))
+                }
+                _ => {
+                    self.error_at(span, format!("{upper} takes plain arguments"));
+                    return Some(None);
+                }
+            }
+        }
+        let cols = if upper == "STRING_SPLIT" {
+            if !(2..=3).contains(&vals.len()) {
+                self.error_at(
+                    span,
+                    "STRING_SPLIT takes a string, a separator and an optional enable_ordinal",
+                );
+                return Some(None);
+            }
+            let list = SqlType::NVarChar(mssqlx_offline::Length::Max);
+            self.want(&vals[0].0, &list, vals[0].1);
+            self.want(
+                &vals[1].0,
+                &SqlType::NVarChar(mssqlx_offline::Length::Bounded(1)),
+                vals[1].1,
+            );
+            let value_ty = match &vals[0].0 {
+                V::T(t) if t.ty.is_string() => match &t.ty {
+                    SqlType::Char(n) | SqlType::VarChar(mssqlx_offline::Length::Bounded(n)) => {
+                        SqlType::VarChar(mssqlx_offline::Length::Bounded(*n))
+                    }
+                    SqlType::NChar(n) | SqlType::NVarChar(mssqlx_offline::Length::Bounded(n)) => {
+                        SqlType::NVarChar(mssqlx_offline::Length::Bounded(*n))
+                    }
+                    t if t.is_unicode() => SqlType::NVarChar(mssqlx_offline::Length::Max),
+                    _ => SqlType::VarChar(mssqlx_offline::Length::Max),
+                },
+                _ => list,
+            };
+            let mut cols = vec![Col::new("value", Typed::not_null(value_ty))];
+            if let Some((v, s)) = vals.get(2) {
+                self.want(v, &SqlType::Int, *s);
+                cols.push(Col::new("ordinal", Typed::not_null(SqlType::BigInt)));
+            }
+            cols
+        } else {
+            if !(2..=3).contains(&vals.len()) {
+                self.error_at(
+                    span,
+                    "GENERATE_SERIES takes a start, a stop and an optional step",
+                );
+                return Some(None);
+            }
+            let ty = vals
+                .iter()
+                .find_map(|(v, _)| match v {
+                    V::T(t) => Some(t.ty.clone()),
+                    _ => None,
+                })
+                .unwrap_or(SqlType::Int);
+            for (v, s) in &vals {
+                self.want(v, &ty, *s);
+            }
+            vec![Col::new("value", Typed::not_null(ty))]
+        };
+        let id = self.next_id();
+        Some(Some(Source {
+            name: upper,
+            schema: None,
+            table: None,
+            cols,
+            id,
+        }))
     }
 
     /// Checks a call's arguments against a signature and binds parameters.

@@ -24,4 +24,7 @@ pub mod analyze;
 pub mod render;
 pub mod typing;
 
-pub use analyze::{describe, AnalyzeError, Description, Param, ResultColumn, StatementKind};
+pub use analyze::{
+    describe, AnalyzeError, ColumnOrigin, ColumnOverride, Description, Param, ResultColumn,
+    StatementKind,
+};

@@ -263,7 +263,7 @@ impl Pool {
         let mut attempt = 0u32;
         loop {
             let r = async {
-                let mut conn = self.acquire().await?;
+                let mut conn = self.checkout().await?;
                 conn.run_timed::<T>(q.sql, q.args, op, timeout).await
             }
             .instrument(span.clone())
@@ -340,7 +340,7 @@ impl<'c> Executor<'c> for &'c Pool {
             Box::pin(async move {
                 let span = statement_span(&self.shared.target, query.sql);
                 async {
-                    match self.acquire().await {
+                    match self.checkout().await {
                         Ok(mut conn) => {
                             if let Err(e) = conn.stream(query.sql, query.args, &tx).await {
                                 let _ = tx.send(Err(e)).await;

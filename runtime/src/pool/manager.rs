@@ -1,8 +1,8 @@
 //! The bb8 connection manager: how a connection is opened, checked and judged.
 //!
-//! Opening a connection ([`ConnectionManager::connect`]):
+//! Opening a connection ([`ConnectionManager::open`], bb8's `connect`):
 //!
-//! 1. ask the [`AccessTokenProvider`](crate::AccessTokenProvider), if any, for a token;
+//! 1. ask the [`AccessTokenProvider`], if any, for a token;
 //! 2. dial TCP (bounded by the connect timeout), TLS unless the string says
 //!    `encrypt=DANGER_PLAINTEXT`, log in;
 //! 3. follow Azure SQL's gateway redirect (`Error::Routing { host, port }`) by
@@ -16,11 +16,11 @@
 //! at that moment, so callers see "login failed" or "connection refused"
 //! instead of a pool timeout (bb8 alone would only report the timeout).
 //!
-//! Before reuse ([`ConnectionManager::is_valid`]) a connection that may carry a
+//! Before reuse (bb8's `is_valid`) a connection that may carry a
 //! transaction or a changed isolation level is reset, and one idle for more
 //! than a second is pinged with `SELECT 1` if health checks are on. A
 //! connection that is broken (I/O error, dropped mid-request, command timeout)
-//! is discarded ([`ConnectionManager::has_broken`]).
+//! is discarded (bb8's `has_broken`).
 //!
 //! The manager can be used with bb8 directly:
 //!

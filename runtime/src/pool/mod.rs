@@ -142,7 +142,22 @@ impl Pool {
     /// Checks out a connection. Connect failures are returned as what they
     /// are (login failed, unreachable, TLS), not as a pool timeout.
     pub async fn acquire(&self) -> Result<PoolConnection> {
-        let mut get = std::pin::pin!(self.shared.bb8.get_owned());
+        let conn = self.wait_for(self.shared.bb8.get_owned()).await?;
+        Ok(PoolConnection { conn, dirty: false })
+    }
+
+    /// A connection borrowed for one statement (the pool executor's path:
+    /// no owned handle needed).
+    pub(crate) async fn checkout(&self) -> Result<bb8::PooledConnection<'_, ConnectionManager>> {
+        self.wait_for(self.shared.bb8.get()).await
+    }
+
+    /// Awaits a bb8 checkout, or the failure of the connect made for it.
+    async fn wait_for<T>(
+        &self,
+        get: impl std::future::Future<Output = std::result::Result<T, RunError<Error>>>,
+    ) -> Result<T> {
+        let mut get = std::pin::pin!(get);
         // Fast path: an idle connection is there.
         if let std::task::Poll::Ready(r) = futures_util::poll!(get.as_mut()) {
             return self.checked_out(r);
@@ -159,12 +174,9 @@ impl Pool {
         }
     }
 
-    fn checked_out(
-        &self,
-        r: std::result::Result<bb8::PooledConnection<'static, ConnectionManager>, RunError<Error>>,
-    ) -> Result<PoolConnection> {
+    fn checked_out<T>(&self, r: std::result::Result<T, RunError<Error>>) -> Result<T> {
         match r {
-            Ok(conn) => Ok(PoolConnection { conn, dirty: false }),
+            Ok(conn) => Ok(conn),
             Err(RunError::User(e)) => Err(e),
             // A connect failure that raced with the wait is still reported as what it is.
             Err(RunError::TimedOut) => Err(self

@@ -3,7 +3,7 @@
 //!
 //! As a parameter it is sent as the JSON text (an `nvarchar` RPC parameter);
 //! as a column it is parsed from the text. A value that fails to parse is an
-//! [`Error::Decode`](crate::Error::Decode) naming the column.
+//! [`Error::Decode`] naming the column.
 //!
 //! ```
 //! use mssqlx_runtime::types::Json;

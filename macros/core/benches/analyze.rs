@@ -1,8 +1,8 @@
 //! How long describing one query takes, against sqlparser's parse of the same text.
 //!
 //! The query is a typical three-table join with two parameters, described against the
-//! AdventureWorks snapshot imported from the fixture DDL (the small test schema is used
-//! when the fixtures are not on this machine, and the bench says so).
+//! AdventureWorks snapshot imported from the fixture DDL, which this bench needs
+//! (`../shared/fixtures/schemas/` or `$MSSQLX_FIXTURES`).
 //!
 //! Two measurements of each: wall-clock time (criterion's default), and the bench
 //! thread's own CPU time (`CLOCK_THREAD_CPUTIME_ID`), which a busy shared machine

@@ -57,8 +57,14 @@ pub(crate) struct StatementDefaults {
 }
 
 /// A connection with its pool bookkeeping.
+///
+/// A connect that failed (after its retries) is represented by a *failed*
+/// connection that carries the error: bb8 hands it to the checkout that waits
+/// for it, which returns the error as what it is (login failed, unreachable,
+/// TLS, ...) instead of a pool timeout, and the pool discards it.
 pub struct Connection {
-    pub(crate) client: TdsClient,
+    client: Option<TdsClient>,
+    failure: Option<(Error, u64)>,
     pub(crate) defaults: std::sync::Arc<StatementDefaults>,
     id: u64,
     in_flight: bool,
@@ -87,7 +93,8 @@ impl Connection {
     ) -> Self {
         let now = Instant::now();
         Connection {
-            client,
+            client: Some(client),
+            failure: None,
             defaults,
             id,
             in_flight: false,
@@ -95,6 +102,46 @@ impl Connection {
             needs_reset: false,
             last_used: now,
             created: now,
+        }
+    }
+
+    /// A failed connect: carries the error and the manager's failure generation.
+    pub(crate) fn failed(
+        error: Error,
+        generation: u64,
+        defaults: std::sync::Arc<StatementDefaults>,
+    ) -> Self {
+        let now = Instant::now();
+        Connection {
+            client: None,
+            failure: Some((error, generation)),
+            defaults,
+            id: 0,
+            in_flight: false,
+            broken: true,
+            needs_reset: false,
+            last_used: now,
+            created: now,
+        }
+    }
+
+    /// The connect error, if this stands for a failed connect.
+    pub fn connect_error(&self) -> Option<&Error> {
+        self.failure.as_ref().map(|(e, _)| e)
+    }
+
+    pub(crate) fn failure(&self) -> Option<(&Error, u64)> {
+        self.failure.as_ref().map(|(e, g)| (e, *g))
+    }
+
+    fn tds(&mut self) -> Result<&mut TdsClient> {
+        match &mut self.client {
+            Some(c) => Ok(c),
+            None => Err(self
+                .failure
+                .as_ref()
+                .map(|(e, _)| e.clone())
+                .unwrap_or_else(|| Error::Driver("no connection".into()))),
         }
     }
 
@@ -120,9 +167,10 @@ impl Connection {
 
     /// The underlying tiberius client, for what the executor does not cover.
     /// A request left unfinished on it makes the pool discard the connection.
-    pub fn client(&mut self) -> &mut TdsClient {
+    /// Fails with the connect error for a failed connect.
+    pub fn client(&mut self) -> Result<&mut TdsClient> {
         self.needs_reset = true;
-        &mut self.client
+        self.tds()
     }
 
     fn finish<R>(&mut self, r: Result<R>) -> Result<R> {
@@ -156,14 +204,14 @@ impl Connection {
     ) -> Result<Out<T>> {
         if op == Op::Execute {
             let res = self
-                .client
+                .tds()?
                 .execute(sql, args)
                 .await
                 .map_err(Error::from_request)?;
             return Ok(Out::Count(res.rows_affected().iter().sum()));
         }
         let mut stream = self
-            .client
+            .tds()?
             .query(sql, args)
             .await
             .map_err(Error::from_request)?;
@@ -202,7 +250,7 @@ impl Connection {
         self.in_flight = true;
         let r = async {
             let mut stream = self
-                .client
+                .tds()?
                 .query(sql, args)
                 .await
                 .map_err(Error::from_request)?;
@@ -229,7 +277,7 @@ impl Connection {
         self.in_flight = true;
         let r = async {
             let stream = self
-                .client
+                .tds()?
                 .simple_query(sql)
                 .await
                 .map_err(Error::from_request)?;
@@ -245,7 +293,7 @@ impl Connection {
         self.in_flight = true;
         let r = async {
             let stream = self
-                .client
+                .tds()?
                 .simple_query(sql)
                 .await
                 .map_err(Error::from_request)?;
@@ -285,7 +333,9 @@ impl Connection {
 
     pub(crate) async fn cancel_after_timeout(&mut self) {
         self.broken = true;
-        let _ = tokio::time::timeout(CANCEL_GRACE, self.client.cancel_query()).await;
+        if let Some(client) = self.client.as_mut() {
+            let _ = tokio::time::timeout(CANCEL_GRACE, client.cancel_query()).await;
+        }
         tracing::warn!(
             target: "mssqlx::pool",
             connection = self.id,

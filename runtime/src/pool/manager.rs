@@ -12,9 +12,10 @@
 //!    exponential backoff and full jitter; a login failure (18456) or a TLS
 //!    error is returned at once.
 //!
-//! A failure that exhausts the retries is signalled to every checkout waiting
-//! at that moment, so callers see "login failed" or "connection refused"
-//! instead of a pool timeout (bb8 alone would only report the timeout).
+//! A failure that exhausts the retries becomes a *failed connection* carrying
+//! the error; bb8 hands it to a waiting checkout, which returns the error, so
+//! callers see "login failed" or "connection refused" instead of a pool
+//! timeout (bb8 alone would only report the timeout).
 //!
 //! Before reuse (bb8's `is_valid`) a connection that may carry a
 //! transaction or a changed isolation level is reset, and one idle for more
@@ -40,7 +41,6 @@ use std::time::Duration;
 
 use tiberius::{AuthMethod, Client};
 use tokio::net::TcpStream;
-use tokio::sync::Notify;
 use tokio_util::compat::TokioAsyncWriteCompatExt;
 
 use crate::connect_string::ConnectOptions;
@@ -70,9 +70,9 @@ struct Shared {
     session_sql: &'static str,
     health_check: bool,
     health_check_after: Duration,
-    /// Woken when a connect fails after its retries; `last_failure` holds why.
-    /// Sharded, so that many waiting checkouts do not contend on one lock.
-    failures: [Notify; FAILURE_SHARDS],
+    /// Counts failed connects; a failed connection carries its number, so a
+    /// checkout can tell a failure that happened while it waited from an old one.
+    failure_generation: AtomicU64,
     last_failure: std::sync::Mutex<Option<(Error, std::time::Instant)>>,
     next_id: AtomicU64,
     opened: AtomicU64,
@@ -90,8 +90,6 @@ impl std::fmt::Debug for Shared {
             .finish_non_exhaustive()
     }
 }
-
-const FAILURE_SHARDS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Check {
@@ -163,7 +161,7 @@ impl ConnectionManager {
                 },
                 health_check: pool.health_check,
                 health_check_after: pool.health_check_after,
-                failures: std::array::from_fn(|_| Notify::new()),
+                failure_generation: AtomicU64::new(0),
                 last_failure: std::sync::Mutex::new(None),
                 next_id: AtomicU64::new(1),
                 opened: AtomicU64::new(0),
@@ -194,23 +192,9 @@ impl ConnectionManager {
         }
     }
 
-    /// Resolves when a connect fails (after its retries) from now on; the
-    /// future registers at creation, before it is first polled.
-    pub(crate) fn connect_failed(&self) -> tokio::sync::futures::Notified<'_> {
-        thread_local! {
-            static SHARD: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-        }
-        let shard = SHARD.with(|s| {
-            let n = s.get().wrapping_add(1);
-            s.set(n);
-            n % FAILURE_SHARDS
-        });
-        self.shared.failures[shard].notified()
-    }
-
-    /// The error of the last failed connect.
-    pub(crate) fn last_failure(&self) -> Option<Error> {
-        self.recent_failure(Duration::MAX)
+    /// The number of connects that failed so far.
+    pub(crate) fn failure_generation(&self) -> u64 {
+        self.shared.failure_generation.load(Ordering::Acquire)
     }
 
     /// The error of the last failed connect, if it failed within `within`.
@@ -256,9 +240,6 @@ impl ConnectionManager {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner()) =
                     Some((e.clone(), std::time::Instant::now()));
-                for shard in &self.shared.failures {
-                    shard.notify_waiters();
-                }
                 Err(e)
             }
         }
@@ -406,9 +387,25 @@ impl bb8::ManageConnection for ConnectionManager {
     type Connection = Box<Connection>;
     type Error = Error;
 
+    /// Never fails: a connect that failed after its retries becomes a failed
+    /// connection carrying the error, which bb8 hands to a waiting checkout (bb8
+    /// itself would only report a timeout). Used with bb8 directly, such a
+    /// connection returns the connect error on first use.
     #[allow(clippy::manual_async_fn)] // the trait requires the future to be Send
     fn connect(&self) -> impl std::future::Future<Output = Result<Box<Connection>>> + Send {
-        async move { self.open().await.map(Box::new) }
+        async move {
+            Ok(Box::new(match self.open().await {
+                Ok(c) => c,
+                Err(e) => {
+                    let generation = self
+                        .shared
+                        .failure_generation
+                        .fetch_add(1, Ordering::AcqRel)
+                        + 1;
+                    Connection::failed(e, generation, self.shared.defaults.clone())
+                }
+            }))
+        }
     }
 
     fn is_valid(
@@ -417,7 +414,10 @@ impl bb8::ManageConnection for ConnectionManager {
     ) -> impl std::future::Future<Output = Result<()>> + Send {
         // Decide synchronously; the rare slow paths are boxed so that the
         // checkout future (and every future that holds it) stays small.
-        let check = if conn.is_broken() {
+        let check = if conn.failure().is_some() {
+            // Handed to the checkout, which reports the error.
+            Check::Fine
+        } else if conn.is_broken() {
             Check::Broken
         } else if conn.needs_reset {
             Check::Reset
@@ -440,7 +440,9 @@ impl bb8::ManageConnection for ConnectionManager {
     }
 
     fn has_broken(&self, conn: &mut Box<Connection>) -> bool {
-        if conn.is_broken() {
+        if conn.failure().is_some() {
+            true
+        } else if conn.is_broken() {
             self.discard(conn, "broken or dropped mid-request");
             true
         } else {

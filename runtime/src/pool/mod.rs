@@ -142,35 +142,36 @@ impl Pool {
     /// Checks out a connection. Connect failures are returned as what they
     /// are (login failed, unreachable, TLS), not as a pool timeout.
     pub async fn acquire(&self) -> Result<PoolConnection> {
-        let conn = self.wait_for(self.shared.bb8.get_owned()).await?;
+        let conn = self.wait_for(|| self.shared.bb8.get_owned()).await?;
         Ok(PoolConnection { conn, dirty: false })
     }
 
     /// A connection borrowed for one statement (the pool executor's path:
     /// no owned handle needed).
     pub(crate) async fn checkout(&self) -> Result<bb8::PooledConnection<'_, ConnectionManager>> {
-        self.wait_for(self.shared.bb8.get()).await
+        self.wait_for(|| self.shared.bb8.get()).await
     }
 
-    /// Awaits a bb8 checkout, or the failure of the connect made for it.
-    async fn wait_for<T>(
-        &self,
-        get: impl std::future::Future<Output = std::result::Result<T, RunError<Error>>>,
-    ) -> Result<T> {
-        let mut get = std::pin::pin!(get);
-        // Fast path: an idle connection is there.
-        if let std::task::Poll::Ready(r) = futures_util::poll!(get.as_mut()) {
-            return self.checked_out(r);
-        }
-        // Slow path: wait for a connection, or for the connect made for us to fail.
-        let failed = self.shared.manager.connect_failed();
-        tokio::select! {
-            biased;
-            r = &mut get => self.checked_out(r),
-            () = failed => Err(self.shared.manager.last_failure().unwrap_or(Error::PoolTimedOut {
-                timeout: self.shared.checkout_timeout,
-                max_size: self.shared.max_size,
-            })),
+    /// Checks out a connection; a failed connect made while waiting is
+    /// returned as its error. A failed connection left over from before this
+    /// checkout (e.g. a background `min_idle` connect) is discarded instead.
+    async fn wait_for<T, F, Fut>(&self, mut get: F) -> Result<T>
+    where
+        T: Deref<Target = Box<Connection>>,
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = std::result::Result<T, RunError<Error>>>,
+    {
+        let since = self.shared.manager.failure_generation();
+        loop {
+            let conn = self.checked_out(get().await)?;
+            let failed = conn
+                .failure()
+                .map(|(e, generation)| (generation > since).then(|| e.clone()));
+            match failed {
+                None => return Ok(conn),
+                Some(Some(e)) => return Err(e),
+                Some(None) => drop(conn),
+            }
         }
     }
 

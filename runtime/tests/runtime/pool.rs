@@ -545,3 +545,52 @@ async fn pool_is_cheap_to_clone_and_shares_connections() {
     assert_eq!(server.counters().connections_opened, 1);
     let _ = PoolOptions::new();
 }
+
+#[tokio::test]
+async fn every_waiting_checkout_gets_the_connect_error_not_a_timeout() {
+    let server = MockServer::builder()
+        .login("app", "right")
+        .handler(base_script())
+        .start()
+        .await
+        .unwrap();
+    let pool = options()
+        .max_size(1)
+        .checkout_timeout(Duration::from_secs(10))
+        .connect_lazy(&server.url_for("app", "wrong"))
+        .unwrap();
+    let started = Instant::now();
+    let (a, b, c) = tokio::join!(pool.acquire(), pool.acquire(), pool.acquire());
+    for r in [a, b, c] {
+        let e = r.unwrap_err();
+        assert!(matches!(e, Error::LoginFailed { .. }), "{e:?}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_no_leak(&pool).await;
+}
+
+#[tokio::test]
+async fn a_connect_failure_from_before_the_checkout_is_not_reported_later() {
+    let server = server().await;
+    server
+        .faults()
+        .fail_next_logins(1, ServerMessage::login_failed(mssqlx_mock::DEFAULT_USER));
+    // The background min_idle connect fails while nobody waits...
+    let pool = options()
+        .min_idle(1)
+        .max_size(1)
+        .connect_lazy(&server.url())
+        .unwrap();
+    let start = Instant::now();
+    while pool.state().stats.failed == 0 && start.elapsed() < Duration::from_secs(2) {
+        tokio::time::sleep(ms(5)).await;
+    }
+    assert_eq!(pool.state().stats.failed, 1);
+    // ...and a later checkout gets a working connection, not that old error.
+    let mut conn = pool.acquire().await.unwrap();
+    let rows: Vec<(i32, Option<String>)> = (&mut conn)
+        .fetch_all(Query::new(USERS_SQL, &[&true]))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+}

@@ -167,6 +167,8 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("hints", "SELECT Id FROM dbo.Users WITH (READPAST, NOWAIT)", O(&[("Id", "int", false)], NONE)),
     ("hints", "SELECT Id FROM dbo.Users WITH (HOLDLOCK)", O(&[("Id", "int", false)], NONE)),
     ("hints", "SELECT Id FROM dbo.Users WITH (NOLOK)", E("unknown table hint `NOLOK`")),
+    ("hints", "SELECT Id FROM dbo.Users WHERE Id = @p1 OPTION (RECOMPILE)", O(&[("Id", "int", false)], &[("@p1", "int")])),
+    ("hints", "SELECT u.Id FROM dbo.Users u INNER LOOP JOIN dbo.Orders o ON o.UserId = u.Id OPTION (MAXDOP 1, RECOMPILE);", O(&[("Id", "int", false)], NONE)),
 
     // ---- OPENJSON and FOR JSON
     ("json", "SELECT j.id, j.name FROM OPENJSON(@doc) WITH (id int '$.id', name nvarchar(50) '$.name') AS j", O(&[("id", "int", true), ("name", "nvarchar(50)", true)], &[("@doc", "nvarchar(max)")])),
@@ -226,6 +228,9 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("expr", "SELECT (SELECT MAX(Total) FROM dbo.Orders o WHERE o.UserId = u.Id) AS m FROM dbo.Users u", O(&[("m", "decimal(12,2)", true)], NONE)),
     ("expr", "SELECT (SELECT COUNT(*) FROM dbo.Orders o WHERE o.UserId = u.Id) AS m FROM dbo.Users u", O(&[("m", "int", true)], NONE)),
     ("expr", "SELECT Id FROM dbo.Users u WHERE EXISTS (SELECT 1 FROM dbo.Orders o WHERE o.UserId = u.Id)", O(&[("Id", "int", false)], NONE)),
+    ("expr", "SELECT Id FROM dbo.Users WHERE Id = ANY (SELECT UserId FROM dbo.Orders)", O(&[("Id", "int", false)], NONE)),
+    ("expr", "SELECT Id FROM dbo.Users WHERE @p1 > ALL (SELECT Total FROM dbo.Orders)", O(&[("Id", "int", false)], &[("@p1", "decimal(12,2)")])),
+    ("expr", "SELECT Id FROM dbo.Users WHERE CONTAINS(Name, @p1)", O(&[("Id", "int", false)], &[("@p1", "nvarchar(4000)")])),
     ("expr", "SELECT Id FROM dbo.Users WHERE Id IN (SELECT UserId FROM dbo.Orders)", O(&[("Id", "int", false)], NONE)),
     ("expr", "SELECT (SELECT Id, Email FROM dbo.Users) AS x", E("one column")),
     ("expr", "SELECT Email - 1 FROM dbo.Users", O(&[("", "int", false)], NONE)),
@@ -322,7 +327,10 @@ const ROWS: &[(&str, &str, Exp)] = &[
 
     ("update", "WITH late AS (SELECT Id FROM dbo.Orders WHERE ShippedAt IS NULL) UPDATE dbo.Orders SET Status = @p1 WHERE Id IN (SELECT Id FROM late)", O(&[], &[("@p1", "varchar(20)")])),
 
+    ("update", "UPDATE TOP (@n) dbo.Users SET Name = @p1 WHERE Age > 10", O(&[], &[("@p1", "nvarchar(100)"), ("@n", "bigint")])),
+
     // ---- DELETE
+    ("delete", "DELETE TOP (10) FROM dbo.Orders WHERE ShippedAt IS NULL", O(&[], NONE)),
     ("delete", "WITH old AS (SELECT Id FROM dbo.Orders WHERE PlacedAt < @p1) DELETE FROM dbo.Orders OUTPUT DELETED.Id WHERE Id IN (SELECT Id FROM old)", O(&[("Id", "int", false)], &[("@p1", "datetime")])),
     ("delete", "DELETE FROM dbo.Orders WHERE Id = @p1", O(&[], &[("@p1", "int")])),
     ("delete", "DELETE FROM dbo.Orders OUTPUT DELETED.Id, DELETED.Total WHERE UserId = @p1", O(&[("Id", "int", false), ("Total", "decimal(12,2)", false)], &[("@p1", "int")])),

@@ -349,6 +349,37 @@ impl<'a> Analyzer<'a> {
                 }
             }
             Expr::BinaryOp { left, op, right } => self.binary(e, left, op, right),
+            // `x = ANY (SELECT ...)`, `x > ALL (SELECT ...)`, `SOME`.
+            Expr::AnyOp { left, right, .. } | Expr::AllOp { left, right, .. } => {
+                let a = self.expr(left);
+                let inner = match right.as_ref() {
+                    Expr::Subquery(q) => Some(q),
+                    Expr::Nested(n) => match n.as_ref() {
+                        Expr::Subquery(q) => Some(q),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let Some(q) = inner else {
+                    self.error_at(right.span(), "ANY / ALL / SOME take a subquery");
+                    return V::Pred;
+                };
+                if let Some(cols) = self.query(q) {
+                    if cols.len() != 1 {
+                        self.error_at(
+                            q.span(),
+                            format!("the subquery must return one column, not {}", cols.len()),
+                        );
+                    } else {
+                        let b = match cols[0].from_param {
+                            Some(p) => V::Param(p),
+                            None => V::T(cols[0].typed()),
+                        };
+                        self.compare(&a, left.span(), &b, right.span(), e.span());
+                    }
+                }
+                V::Pred
+            }
             Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
                 // NULL-safe comparison (SQL Server 2022): NULL is a fine operand here.
                 let x = self.expr(a);
@@ -863,6 +894,18 @@ impl<'a> Analyzer<'a> {
                     return V::Err;
                 }
             }
+        }
+        if name == "CONTAINS" || name == "FREETEXT" {
+            // Full-text predicates: a column (list) and a search condition.
+            for (i, a) in args.iter().enumerate() {
+                if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
+                    let v = self.expr(e);
+                    if i > 0 {
+                        self.want(&v, &SqlType::NVarChar(Length::Bounded(4000)), e.span());
+                    }
+                }
+            }
+            return V::Pred;
         }
         if name == super::NEXT_VALUE_FOR {
             return self.next_value_for(&exprs, span);

@@ -165,14 +165,26 @@ pub fn describe(
         .with_suggestion(error::did_you_mean(database, known.iter().copied()))]);
     };
     let lines = LineIndex::new(sql);
-    let stmt = parse_one(sql, &lines)?;
+    let (stmt, top_params) = parse_one(sql, &lines)?;
     let mut a = Analyzer::new(snapshot, db, &lines);
+    for (name, off, len) in top_params {
+        let i = a.params.get_or_add(&name, off, len);
+        if let Err(e) = a.params.bind(i, &SqlType::BigInt, false, off, len) {
+            a.errors.push(e);
+        }
+    }
     let out = a.statement(&stmt);
     a.finish(out)
 }
 
 /// Parses exactly one statement, turning sqlparser's errors into [`AnalyzeError`]s.
-fn parse_one(sql: &str, lines: &LineIndex) -> Result<Statement, Vec<AnalyzeError>> {
+/// Also returns the parameters of an `UPDATE / DELETE / INSERT TOP (@n)` (name, offset,
+/// len), which sqlparser does not parse and which are cut out before parsing.
+#[allow(clippy::type_complexity)]
+fn parse_one(
+    sql: &str,
+    lines: &LineIndex,
+) -> Result<(Statement, Vec<(String, usize, usize)>), Vec<AnalyzeError>> {
     let dialect = MsSqlDialect {};
     let tokens = Tokenizer::new(&dialect, sql)
         .tokenize_with_location()
@@ -207,6 +219,7 @@ fn parse_one(sql: &str, lines: &LineIndex) -> Result<Statement, Vec<AnalyzeError
         )
         .with_help("split it, e.g. use IN (...) instead of a chain of OR")]);
     }
+    let (tokens, top_params) = strip_hints(tokens, lines);
     let tokens = next_value_for_as_call(fetch_parameters_as_placeholders(tokens));
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_DEPTH)
@@ -216,7 +229,7 @@ fn parse_one(sql: &str, lines: &LineIndex) -> Result<Statement, Vec<AnalyzeError
         .map_err(|e| vec![parser_error(&e, lines)])?;
     let mut stmts = stmts.into_iter();
     match (stmts.next(), stmts.next()) {
-        (Some(s), None) => Ok(s),
+        (Some(s), None) => Ok((s, top_params)),
         (None, _) => Err(vec![AnalyzeError::new("the statement is empty", 0, 0)]),
         (Some(_), Some(second)) => {
             let (off, len) = lines.span(sqlparser::ast::Spanned::span(&second));
@@ -311,6 +324,126 @@ fn chain_too_deep(
         }
     }
     None
+}
+
+/// Cuts out what sqlparser cannot parse and does not change a statement's shape: query
+/// hints (`OPTION (RECOMPILE)`), join hints (`INNER LOOP JOIN`), and the `TOP (n)` of
+/// `UPDATE` / `DELETE` / `INSERT` (whose `@n` parameter is returned, to be typed `bigint`).
+#[allow(clippy::type_complexity)]
+fn strip_hints(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+    lines: &LineIndex,
+) -> (
+    Vec<sqlparser::tokenizer::TokenWithSpan>,
+    Vec<(String, usize, usize)>,
+) {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::Whitespace;
+    let sig: Vec<usize> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
+        .map(|(i, _)| i)
+        .collect();
+    let word = |t: &Token, k: &[Keyword]| matches!(t, Token::Word(w) if w.quote_style.is_none() && k.contains(&w.keyword));
+    // The index in `sig` of the parenthesis closing the one at `sig[open]`.
+    let closing = |tokens: &[sqlparser::tokenizer::TokenWithSpan], open: usize| -> Option<usize> {
+        let mut depth = 0usize;
+        for (k, &i) in sig.iter().enumerate().skip(open) {
+            match tokens[i].token {
+                Token::LParen => depth += 1,
+                Token::RParen => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(k);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    };
+    let mut blank: Vec<usize> = Vec::new();
+    let mut params = Vec::new();
+    // UPDATE / DELETE / INSERT TOP ( n ) [PERCENT]
+    if sig.len() > 3
+        && word(
+            &tokens[sig[0]].token,
+            &[Keyword::UPDATE, Keyword::DELETE, Keyword::INSERT],
+        )
+        && word(&tokens[sig[1]].token, &[Keyword::TOP])
+        && matches!(tokens[sig[2]].token, Token::LParen)
+    {
+        if let Some(end) = closing(&tokens, 2) {
+            if end == 4 {
+                if let Token::Word(w) = &tokens[sig[3]].token {
+                    if w.value.starts_with('@') {
+                        let (off, len) = lines.span(tokens[sig[3]].span);
+                        params.push((w.value.clone(), off, len));
+                    }
+                }
+            }
+            let mut last = end;
+            if sig
+                .get(end + 1)
+                .is_some_and(|&i| word(&tokens[i].token, &[Keyword::PERCENT]))
+            {
+                last += 1;
+            }
+            blank.extend(sig[1..=last].iter().copied());
+        }
+    }
+    let join_kinds = [
+        Keyword::INNER,
+        Keyword::OUTER,
+        Keyword::LEFT,
+        Keyword::RIGHT,
+        Keyword::FULL,
+    ];
+    let mut depth = 0usize;
+    for (k, &i) in sig.iter().enumerate() {
+        match &tokens[i].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            // INNER LOOP JOIN, LEFT HASH JOIN, ... MERGE / REMOTE
+            Token::Word(w)
+                if w.quote_style.is_none()
+                    && ["LOOP", "HASH", "MERGE", "REMOTE"]
+                        .iter()
+                        .any(|h| w.value.eq_ignore_ascii_case(h))
+                    && k > 0
+                    && word(&tokens[sig[k - 1]].token, &join_kinds)
+                    && sig
+                        .get(k + 1)
+                        .is_some_and(|&n| word(&tokens[n].token, &[Keyword::JOIN])) =>
+            {
+                blank.push(i);
+            }
+            // OPTION ( ... ) ending the statement
+            Token::Word(w)
+                if depth == 0 && w.quote_style.is_none() && w.keyword == Keyword::OPTION =>
+            {
+                if sig
+                    .get(k + 1)
+                    .is_some_and(|&n| matches!(tokens[n].token, Token::LParen))
+                {
+                    if let Some(end) = closing(&tokens, k + 1) {
+                        let rest_is_end = sig[end + 1..]
+                            .iter()
+                            .all(|&n| matches!(tokens[n].token, Token::SemiColon));
+                        if rest_is_end {
+                            blank.extend(sig[k..=end].iter().copied());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for i in blank {
+        tokens[i].token = Token::Whitespace(Whitespace::Space);
+    }
+    (tokens, params)
 }
 
 /// The name `NEXT VALUE FOR seq` is rewritten to, so that sqlparser (which does not

@@ -1129,7 +1129,7 @@ impl<'a> Analyzer<'a> {
         let lines = LineIndex::new(definition);
         let result = match super::parse_one(definition, &lines) {
             Err(errs) => Err(errs),
-            Ok(stmt) => {
+            Ok((stmt, _)) => {
                 let mut child = Analyzer::new(self.snap, db, &lines);
                 child.allow_params = false;
                 child.variables = variables;

@@ -421,19 +421,19 @@ fn strip_hints(
             }
             // OPTION ( ... ) ending the statement
             Token::Word(w)
-                if depth == 0 && w.quote_style.is_none() && w.keyword == Keyword::OPTION =>
+                if depth == 0
+                    && w.quote_style.is_none()
+                    && w.keyword == Keyword::OPTION
+                    && sig
+                        .get(k + 1)
+                        .is_some_and(|&n| matches!(tokens[n].token, Token::LParen)) =>
             {
-                if sig
-                    .get(k + 1)
-                    .is_some_and(|&n| matches!(tokens[n].token, Token::LParen))
-                {
-                    if let Some(end) = closing(&tokens, k + 1) {
-                        let rest_is_end = sig[end + 1..]
-                            .iter()
-                            .all(|&n| matches!(tokens[n].token, Token::SemiColon));
-                        if rest_is_end {
-                            blank.extend(sig[k..=end].iter().copied());
-                        }
+                if let Some(end) = closing(&tokens, k + 1) {
+                    let rest_is_end = sig[end + 1..]
+                        .iter()
+                        .all(|&n| matches!(tokens[n].token, Token::SemiColon));
+                    if rest_is_end {
+                        blank.extend(sig[k..=end].iter().copied());
                     }
                 }
             }

@@ -29,7 +29,8 @@
 //!
 //! The pipeline, one file a stage:
 //! - `parse` (here): text → one sqlparser statement, errors with byte offsets;
-//! - [`scope`](self): FROM sources and name resolution (tables, views, CTEs, functions);
+//! - `scope`: FROM sources and name resolution (tables, views, CTEs, functions, PIVOT,
+//!   OPENJSON, xml `nodes()`), outer-join nullability, GROUP BY bookkeeping;
 //! - `select`, `dml`, `exec`: one walker per statement kind;
 //! - `expr`: expressions, typed with [`crate::typing`]'s rules in context;
 //! - `params`: what each `@parameter` must be, from where it is used;

@@ -138,6 +138,8 @@ const ROWS: &[(&str, &str, Exp)] = &[
     ("window", "SELECT DENSE_RANK() OVER (ORDER BY Total) AS r, NTILE(4) OVER (ORDER BY Total) AS q FROM dbo.Orders", O(&[("r", "bigint", false), ("q", "bigint", false)], NONE)),
     ("window", "SELECT SUM(Total) OVER (PARTITION BY UserId) AS s FROM dbo.Orders", O(&[("s", "decimal(38,2)", false)], NONE)),
     ("window", "SELECT COUNT(*) OVER () AS n, Id FROM dbo.Orders", O(&[("n", "int", false), ("Id", "int", false)], NONE)),
+    ("window", "SELECT PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY Total) OVER (PARTITION BY UserId) AS med FROM dbo.Orders", O(&[("med", "decimal(12,2)", false)], NONE)),
+    ("window", "SELECT PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY Total) OVER () AS med FROM dbo.Orders", O(&[("med", "float", false)], NONE)),
     ("window", "SELECT SUM(Total) OVER (ORDER BY PlacedAt ROWS BETWEEN 1 FOLLOWING AND 2 FOLLOWING) AS ahead FROM dbo.Orders", O(&[("ahead", "decimal(38,2)", true)], NONE)),
     ("window", "SELECT MAX(ShippedAt) OVER (PARTITION BY UserId) AS m FROM dbo.Orders", O(&[("m", "date", true)], NONE)),
     ("window", "SELECT LAG(Total) OVER (ORDER BY PlacedAt) AS prev FROM dbo.Orders", O(&[("prev", "decimal(12,2)", true)], NONE)),

@@ -967,9 +967,15 @@ impl<'a> Analyzer<'a> {
             vals.push((v, a.span()));
             fn_args.push(FnArg::Null);
         }
+        // `PERCENTILE_DISC(f) WITHIN GROUP (ORDER BY expr)` returns expr's type: the
+        // ordering expression is the function's last argument for typing.
+        let mut within: Option<(V, Span)> = None;
         if let Some(f) = f {
-            for o in &f.within_group {
-                let _ = self.expr(&o.expr);
+            for (k, o) in f.within_group.iter().enumerate() {
+                let v = self.expr(&o.expr);
+                if k == 0 {
+                    within = Some((v, o.expr.span()));
+                }
             }
         }
         if aggregate {
@@ -1027,6 +1033,16 @@ impl<'a> Analyzer<'a> {
                     }
                 },
             };
+        }
+        if let Some((v, s)) = within {
+            match v {
+                V::Null => fn_args.push(FnArg::Null),
+                V::Err => broken = true,
+                other => match self.typed(&other, s) {
+                    Some(t) => fn_args.push(FnArg::Expr(t)),
+                    None => broken = true,
+                },
+            }
         }
         if broken {
             return V::Err;

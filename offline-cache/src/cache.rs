@@ -23,18 +23,9 @@ static PARSES: AtomicUsize = AtomicUsize::new(0);
 /// Loads the snapshot at `path`, parsing it only if this process has not already
 /// parsed the same file at the same modification time.
 pub fn load_cached(path: &Path) -> Result<Arc<Snapshot>, SnapshotError> {
-    let canonical = path.canonicalize().map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            SnapshotError::NotFound {
-                tried: vec![path.to_path_buf()],
-            }
-        } else {
-            SnapshotError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-    })?;
+    let canonical = path
+        .canonicalize()
+        .map_err(|source| SnapshotError::reading(path, source))?;
     let mtime = std::fs::metadata(&canonical)
         .and_then(|m| m.modified())
         .ok();

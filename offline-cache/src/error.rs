@@ -1,6 +1,6 @@
 //! Errors of loading and saving a snapshot, written to be acted on.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a snapshot could not be loaded or saved.
 #[derive(Debug, thiserror::Error)]
@@ -52,4 +52,20 @@ pub enum SnapshotError {
         /// The versions understood here.
         supported: Vec<u32>,
     },
+}
+
+impl SnapshotError {
+    /// The error for failing to read `path`: a missing file says how to create one.
+    pub(crate) fn reading(path: &Path, source: std::io::Error) -> SnapshotError {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            SnapshotError::NotFound {
+                tried: vec![path.to_path_buf()],
+            }
+        } else {
+            SnapshotError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    }
 }

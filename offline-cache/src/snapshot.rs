@@ -114,18 +114,8 @@ impl Snapshot {
 
     /// Reads and parses the snapshot at `path` (no caching; see [`crate::load_cached`]).
     pub fn load(path: &Path) -> Result<Snapshot, SnapshotError> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
-            if source.kind() == std::io::ErrorKind::NotFound {
-                SnapshotError::NotFound {
-                    tried: vec![path.to_path_buf()],
-                }
-            } else {
-                SnapshotError::Io {
-                    path: path.to_path_buf(),
-                    source,
-                }
-            }
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| SnapshotError::reading(path, source))?;
         Self::from_json_at(&text, path)
     }
 }

@@ -5,7 +5,12 @@
 //!   the same `ConnectionManager` (target: ours ≥ 0.9× bb8's throughput);
 //! * `fetch_100k/{mssqlx,tiberius}`: 100 000 rows of 6 columns into structs
 //!   through the executor against hand-written tiberius code, both on the same
-//!   mock server (target: ours ≤ 1.05× the time).
+//!   mock server (target: ours ≤ 1.05× the time);
+//! * `RATIO tight`: a single-thread checkout loop without task spawns, which
+//!   isolates the per-checkout overhead.
+//!
+//! The `RATIO` lines compare the two sides interleaved round by round (robust
+//! to the load drifting on a shared machine); criterion's groups follow.
 //!
 //! Run: `cargo bench -p mssqlx-runtime --bench runtime`
 

@@ -29,6 +29,25 @@
 //!
 //! Connections use TLS (rustls) unless the connection string opts out;
 //! `encrypt=DANGER_PLAINTEXT` is for local tests only.
+//!
+//! # For generated code
+//!
+//! `query!` / `query_as!` / `derive(Model)` expand to calls of this crate:
+//!
+//! * a statement is a [`Query`]: `Query::new(SQL, &[&arg1, &arg2])` with `SQL`
+//!   a `&'static str` and the arguments as `&dyn ToSql` (they travel as RPC
+//!   parameters `@P1..@PN`); mark it [`Query::read`] or [`Query::write`] (the
+//!   analyzer knows), [`Query::idempotent`] where a retry is safe;
+//! * rows come back as a type implementing [`FromRow`], whose generated body
+//!   calls [`row::decode`] once per column, by index;
+//! * the statement runs on any [`Executor`] (`&Pool`, `&mut PoolConnection`,
+//!   `&mut Transaction`, `&mut Savepoint`) through `fetch_one`,
+//!   `fetch_optional`, `fetch_all`, `fetch` or `execute`; code that must run
+//!   inside a transaction (`select_for_update`) takes a
+//!   [`TransactionalExecutor`];
+//! * a model names its table and database with [`Model::META`]
+//!   ([`ModelMeta`]), which [`Databases::for_model`] routes on;
+//! * JSON columns are [`Json<T>`].
 
 #![deny(missing_docs)]
 

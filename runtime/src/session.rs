@@ -35,3 +35,49 @@ pub const RESET_SQL: &str =
 
 /// The cheap health check run before reusing an idle connection.
 pub const PING_SQL: &str = "SELECT 1";
+
+/// True if `sql` may leave a transaction open or change the isolation level
+/// (`BEGIN TRAN...`, `SET TRANSACTION ISOLATION LEVEL`, `SET
+/// IMPLICIT_TRANSACTIONS`), so that its connection must be reset before reuse.
+/// A word scan: a table named `Transactions` does not count.
+pub fn changes_session_state(sql: &str) -> bool {
+    let mut prev = "";
+    for word in sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+    {
+        let hit = (prev.eq_ignore_ascii_case("BEGIN")
+            && (word.eq_ignore_ascii_case("TRAN")
+                || word.eq_ignore_ascii_case("TRANSACTION")
+                || word.eq_ignore_ascii_case("DISTRIBUTED")))
+            || (prev.eq_ignore_ascii_case("SET")
+                && (word.eq_ignore_ascii_case("TRANSACTION")
+                    || word.eq_ignore_ascii_case("IMPLICIT_TRANSACTIONS")));
+        if hit {
+            return true;
+        }
+        prev = word;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_that_open_transactions_or_change_isolation_are_recognised() {
+        assert!(changes_session_state("BEGIN TRANSACTION"));
+        assert!(changes_session_state("begin tran; update t set a = 1"));
+        assert!(changes_session_state(
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE"
+        ));
+        assert!(changes_session_state("SET IMPLICIT_TRANSACTIONS ON"));
+        assert!(!changes_session_state(
+            "SELECT Id FROM dbo.Transactions WHERE TransactionId = @P1"
+        ));
+        assert!(!changes_session_state(
+            "BEGIN TRY SELECT 1 END TRY BEGIN CATCH END CATCH"
+        ));
+    }
+}

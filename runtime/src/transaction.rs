@@ -357,7 +357,8 @@ impl Transaction {
         let r = conn.conn.batch(sql).instrument(span).await;
         match r {
             Ok(()) => {
-                conn.conn.needs_reset = false;
+                // Clean, unless a statement of the transaction changed session state.
+                conn.conn.needs_reset = conn.conn.session_touched;
                 self.core.state = TxState::Finished;
                 Ok(())
             }
@@ -396,6 +397,9 @@ impl Transaction {
         let span = statement_span(&conn.defaults.target, RESET_SQL);
         let r = conn.conn.batch(RESET_SQL).instrument(span).await;
         conn.conn.needs_reset = r.is_err();
+        if r.is_ok() {
+            conn.conn.session_touched = false;
+        }
         r
     }
 }
@@ -415,7 +419,10 @@ impl Drop for Transaction {
             handle.spawn(async move {
                 let r = tokio::time::timeout(DROP_ROLLBACK_LIMIT, conn.conn.batch(RESET_SQL)).await;
                 match r {
-                    Ok(Ok(())) => conn.conn.needs_reset = false,
+                    Ok(Ok(())) => {
+                        conn.conn.needs_reset = false;
+                        conn.conn.session_touched = false;
+                    }
                     Ok(Err(_)) => {}
                     Err(_) => conn.conn.mark_broken(),
                 }

@@ -70,6 +70,8 @@ pub struct Connection {
     in_flight: bool,
     broken: bool,
     pub(crate) needs_reset: bool,
+    /// A statement may have opened a transaction or changed the isolation level.
+    pub(crate) session_touched: bool,
     last_used: Instant,
     created: Instant,
 }
@@ -100,6 +102,7 @@ impl Connection {
             in_flight: false,
             broken: false,
             needs_reset: false,
+            session_touched: false,
             last_used: now,
             created: now,
         }
@@ -120,6 +123,7 @@ impl Connection {
             in_flight: false,
             broken: true,
             needs_reset: false,
+            session_touched: false,
             last_used: now,
             created: now,
         }
@@ -191,6 +195,10 @@ impl Connection {
         args: &[&dyn ToSql],
         op: Op,
     ) -> Result<Out<T>> {
+        if crate::session::changes_session_state(sql) {
+            self.session_touched = true;
+            self.needs_reset = true;
+        }
         self.in_flight = true;
         let r = self.run_inner(sql, args, op).await;
         self.finish(r)

@@ -358,6 +358,7 @@ impl ConnectionManager {
             Ok(()) => {
                 if check == Check::Reset {
                     conn.needs_reset = false;
+                    conn.session_touched = false;
                     self.shared.resets.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok(())

@@ -594,3 +594,45 @@ async fn a_connect_failure_from_before_the_checkout_is_not_reported_later() {
         .unwrap();
     assert_eq!(rows.len(), 2);
 }
+
+#[tokio::test]
+async fn begin_tran_sent_through_the_pool_executor_is_rolled_back_before_reuse() {
+    let server = server().await;
+    let pool = options().max_size(1).connect_lazy(&server.url()).unwrap();
+    pool.execute(Query::sql(
+        "BEGIN TRANSACTION; SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+    ))
+    .await
+    .unwrap();
+    let id = server.recorder().requests().last().unwrap().connection;
+    assert_eq!(server.session(id).unwrap().tran_count(), 1);
+    pool.execute(Query::new(INSERT_SQL, &[&1i32]))
+        .await
+        .unwrap();
+    let session = server.session(id).unwrap();
+    assert_eq!(session.tran_count(), 0, "reset before the INSERT ran");
+    assert_eq!(
+        session.isolation_level(),
+        mssqlx_mock::IsolationLevel::ReadCommitted
+    );
+    assert_eq!(
+        recorded(&server, "INSERT")[0].1,
+        0,
+        "the INSERT ran in autocommit"
+    );
+    // A table named Transactions does not trigger resets.
+    let resets = pool.state().stats.resets;
+    let _: Vec<(i32, Option<String>)> = pool
+        .fetch_all(Query::new(USERS_SQL, &[&true]))
+        .await
+        .unwrap();
+    let _ = pool
+        .execute(Query::sql("UPDATE dbo.Transactions SET Seen = 1"))
+        .await
+        .unwrap();
+    let _: Vec<(i32, Option<String>)> = pool
+        .fetch_all(Query::new(USERS_SQL, &[&true]))
+        .await
+        .unwrap();
+    assert_eq!(pool.state().stats.resets, resets);
+}

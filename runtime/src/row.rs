@@ -102,12 +102,50 @@ decode_copy!(
     f32,
     f64,
     uuid::Uuid,
-    rust_decimal::Decimal,
     chrono::NaiveDate,
     chrono::NaiveTime,
     chrono::NaiveDateTime,
     chrono::DateTime<chrono::FixedOffset>,
 );
+
+// money and smallmoney map to `Decimal` (DESIGN §3), but tiberius hands them over as
+// `f64` (its `ColumnData::F64`). A money value is a whole number of ten-thousandths, so
+// rounding the f64 to 4 places restores it exactly for |value| < 2^53 / 10^4 (about
+// 900 billion); beyond that, CAST the column to decimal(19,4) in the query.
+impl Decode for Option<rust_decimal::Decimal> {
+    #[inline]
+    fn decode(row: &Row, index: usize) -> Result<Self> {
+        match row.try_get::<rust_decimal::Decimal, usize>(index) {
+            Ok(v) => Ok(v),
+            Err(e) if is_money(row, index) => match row.try_get::<f64, usize>(index) {
+                Ok(None) => Ok(None),
+                Ok(Some(f)) => {
+                    use rust_decimal::prelude::FromPrimitive;
+                    rust_decimal::Decimal::from_f64(f)
+                        .map(|d| Some(d.round_dp(4)))
+                        .ok_or_else(|| decode_error(row, index, e))
+                }
+                Err(_) => Err(decode_error(row, index, e)),
+            },
+            Err(e) => Err(decode_error(row, index, e)),
+        }
+    }
+}
+
+impl Decode for rust_decimal::Decimal {
+    #[inline]
+    fn decode(row: &Row, index: usize) -> Result<Self> {
+        Option::<rust_decimal::Decimal>::decode(row, index)?.ok_or_else(|| null_error(row, index))
+    }
+}
+
+fn is_money(row: &Row, index: usize) -> bool {
+    use tiberius::ColumnType;
+    row.columns().get(index).is_some_and(|c| {
+        // nullable money and smallmoney (MONEYN) both report ColumnType::Money
+        matches!(c.column_type(), ColumnType::Money | ColumnType::Money4)
+    })
+}
 
 impl Decode for Option<String> {
     #[inline]

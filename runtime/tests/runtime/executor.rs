@@ -255,3 +255,33 @@ async fn server_errors_keep_their_number_and_message() {
     assert_eq!(recorded(&server, "DELETE").len(), 1);
     assert_eq!(settled(&pool).await.stats.discarded, 0);
 }
+
+#[tokio::test]
+async fn money_and_smallmoney_columns_decode_into_exact_decimals() {
+    use rust_decimal::Decimal;
+    let price: Decimal = "123456789.1234".parse().unwrap();
+    let small: Decimal = "-214748.3648".parse().unwrap();
+    let rs = ResultSet::new([
+        Column::not_null("Price", SqlType::Money),
+        Column::not_null("Fee", SqlType::SmallMoney),
+        Column::new("Refund", SqlType::Money),
+    ])
+    .row(row![price, small, None::<Decimal>]);
+    let server = server_with(base_script().on_prefix("SELECT Price", Reply::rows(rs))).await;
+    let pool = pool_for(&server);
+    let got: (Decimal, Decimal, Option<Decimal>) = pool
+        .fetch_one(Query::sql("SELECT Price, Fee, Refund FROM dbo.Items"))
+        .await
+        .unwrap();
+    assert_eq!(got, (price, small, None));
+    let err = pool
+        .fetch_one::<(Decimal, Decimal, Decimal)>(Query::sql(
+            "SELECT Price, Fee, Refund FROM dbo.Items",
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::UnexpectedNull { ref column } if column == "Refund"),
+        "{err}"
+    );
+}

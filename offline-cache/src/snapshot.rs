@@ -280,6 +280,35 @@ mod tests {
     }
 
     #[test]
+    fn the_snapshot_is_found_beside_cargo_toml_or_where_its_metadata_says() {
+        if std::env::var_os("MSSQLX_SNAPSHOT").is_some() {
+            eprintln!("SKIPPED: MSSQLX_SNAPSHOT is set in this environment");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("mssqlx-locate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"app\"\n").unwrap();
+        // Nothing there yet: the error lists the path tried and the command that makes one.
+        let msg = locate_snapshot(&dir).unwrap_err().to_string();
+        assert!(
+            msg.contains(&dir.join("mssqlx.json").display().to_string()),
+            "{msg}"
+        );
+        assert!(msg.contains("mssqlx snapshot --from-ddl"), "{msg}");
+        Snapshot::new().save(&dir.join("mssqlx.json")).unwrap();
+        assert_eq!(locate_snapshot(&dir).unwrap(), dir.join("mssqlx.json"));
+        // `[package.metadata.mssqlx] snapshot` wins over the default name.
+        std::fs::write(
+            dir.join("Cargo.toml"),
+            "[package]\nname = \"app\"\n[package.metadata.mssqlx]\nsnapshot = \"db/schema.json\"\n",
+        )
+        .unwrap();
+        assert_eq!(snapshot_candidates(&dir), vec![dir.join("db/schema.json")]);
+        assert!(locate_snapshot(&dir).is_err());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn truncated_files_never_panic() {
         let text = sample().to_json();
         for cut in 0..text.len() {

@@ -12,7 +12,7 @@
 //! A `GO` inside a block comment or a string does not split (its state is tracked
 //! across lines).
 //!
-//! ```ignore
+//! ```text
 //! let batches = split("CREATE TABLE a (x int)\ngo\nCREATE TABLE b (y int)\n");
 //! assert_eq!(batches.len(), 2);
 //! assert_eq!(batches[1].first_line, 3);

@@ -32,3 +32,8 @@
 #![deny(missing_docs)]
 
 pub use mssqlx_runtime::*;
+
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

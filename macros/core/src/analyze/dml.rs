@@ -21,7 +21,6 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Span;
 
-use super::expr::V;
 use super::scope::{Col, Frame, Source, DIRTY_READ_HINTS};
 use super::{Analyzer, Output, StatementKind};
 
@@ -351,11 +350,13 @@ impl<'a> Analyzer<'a> {
                         } else {
                             for (c, target) in cols.iter().zip(&targets) {
                                 let Some(col) = target else { continue };
-                                let v = match c.from_param {
-                                    Some(p) => V::Param(p),
-                                    None => V::T(c.typed()),
-                                };
-                                self.assignable(&v, &col.ty, !col.nullable, q.span(), &col.name);
+                                self.assignable(
+                                    &c.value(),
+                                    &col.ty,
+                                    !col.nullable,
+                                    q.span(),
+                                    &col.name,
+                                );
                             }
                         }
                     }

@@ -371,10 +371,7 @@ impl<'a> Analyzer<'a> {
                             format!("the subquery must return one column, not {}", cols.len()),
                         );
                     } else {
-                        let b = match cols[0].from_param {
-                            Some(p) => V::Param(p),
-                            None => V::T(cols[0].typed()),
-                        };
+                        let b = cols[0].value();
                         self.compare(&a, left.span(), &b, right.span(), e.span());
                     }
                 }
@@ -416,10 +413,7 @@ impl<'a> Analyzer<'a> {
                             ),
                         );
                     } else {
-                        let b = match cols[0].from_param {
-                            Some(p) => V::Param(p),
-                            None => V::T(cols[0].typed()),
-                        };
+                        let b = cols[0].value();
                         self.compare(&a, expr.span(), &b, subquery.span(), e.span());
                     }
                 }

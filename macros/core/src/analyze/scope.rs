@@ -83,6 +83,14 @@ impl Col {
         }
     }
 
+    /// The column as a value: its parameter when it is a bare one, else its type.
+    pub fn value(&self) -> V {
+        match self.from_param {
+            Some(p) => V::Param(p),
+            None => V::T(self.typed()),
+        }
+    }
+
     /// Marks the column as on the null-supplying side of an outer join.
     pub fn null_supplied(&mut self) {
         self.nullable = true;

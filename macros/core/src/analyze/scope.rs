@@ -100,32 +100,24 @@ impl Col {
     /// A base table's column; its origin is the source's table, filled in when used.
     fn bare(c: &Column) -> Self {
         Col {
-            name: c.name.clone(),
-            ty: c.ty.clone(),
-            nullable: c.nullable,
-            origin: None,
             hidden: c.hidden,
-            from_param: None,
-            unknown: None,
-            pending: None,
-            outer: false,
+            ..Col::new(
+                c.name.clone(),
+                Typed {
+                    ty: c.ty.clone(),
+                    nullable: c.nullable,
+                },
+            )
         }
     }
 
     fn of_column(c: &Column, object: &ObjectName) -> Self {
         Col {
-            name: c.name.clone(),
-            ty: c.ty.clone(),
-            nullable: c.nullable,
             origin: Some(ColumnOrigin {
                 object: object.clone(),
                 column: c.name.clone(),
             }),
-            hidden: c.hidden,
-            from_param: None,
-            unknown: None,
-            pending: None,
-            outer: false,
+            ..Col::bare(c)
         }
     }
 }

@@ -34,10 +34,7 @@ impl<'a> Analyzer<'a> {
     /// Resolves the written table (a base table of the snapshot).
     fn target_table(&mut self, name: &sqlparser::ast::ObjectName) -> Option<Target<'a>> {
         let parts = self.split_name(name)?;
-        let db = match parts.database {
-            Some(d) => self.database_named(d, name.span())?.0,
-            None => self.db,
-        };
+        let (db, _) = self.database_of(parts.database, name.span())?;
         if let Some((s, n, t)) = db.table(parts.schema, parts.name) {
             let obj = ObjectName::new(s, n);
             self.touch(None, &obj);

@@ -31,10 +31,7 @@ impl<'a> Analyzer<'a> {
             return None;
         };
         let parts = self.split_name(name)?;
-        let db = match parts.database {
-            Some(d) => self.database_named(d, name.span())?.0,
-            None => self.db,
-        };
+        let (db, _) = self.database_of(parts.database, name.span())?;
         let Some((s, n, proc_)) = db.procedure(parts.schema, parts.name) else {
             let all: Vec<String> = db
                 .schemas

@@ -1088,10 +1088,16 @@ impl<'a> Analyzer<'a> {
             let method = parts[parts.len() - 1].value.clone();
             return self.method_call(&t, &method, args, span);
         }
-        let (db, schema, name) = match parts.as_slice() {
-            [s, n] => (None, Some(s.value.as_str()), n.value.as_str()),
+        let (db, db_span, schema, name) = match parts.as_slice() {
+            [s, n] => (
+                None,
+                Span::empty(),
+                Some(s.value.as_str()),
+                n.value.as_str(),
+            ),
             [d, s, n] => (
                 Some(d.value.as_str()),
+                d.span,
                 Some(s.value.as_str()),
                 n.value.as_str(),
             ),
@@ -1100,12 +1106,8 @@ impl<'a> Analyzer<'a> {
                 return V::Err;
             }
         };
-        let database = match db {
-            Some(d) => match self.database_named(d, parts[0].span) {
-                Some((db, _)) => db,
-                None => return V::Err,
-            },
-            None => self.db,
+        let Some((database, _)) = self.database_of(db, db_span) else {
+            return V::Err;
         };
         if let Some((s, n, func)) = database.function(schema, name) {
             let obj = mssqlx_offline::ObjectName::new(s, n);

@@ -224,6 +224,8 @@ pub(crate) fn name_parts(name: &sqlparser::ast::ObjectName) -> Vec<&Ident> {
 /// A name split into (database, schema, object).
 pub(crate) struct Parts<'n> {
     pub database: Option<&'n str>,
+    /// Where the database part is written (empty when there is none).
+    pub database_span: Span,
     pub schema: Option<&'n str>,
     pub name: &'n str,
 }
@@ -256,16 +258,19 @@ impl<'a> Analyzer<'a> {
         match parts.as_slice() {
             [n] => Some(Parts {
                 database: None,
+                database_span: Span::empty(),
                 schema: None,
                 name: &n.value,
             }),
             [s1, n] => Some(Parts {
                 database: None,
+                database_span: Span::empty(),
                 schema: s(s1),
                 name: &n.value,
             }),
             [d, s1, n] => Some(Parts {
                 database: s(d),
+                database_span: d.span,
                 schema: s(s1),
                 name: &n.value,
             }),
@@ -305,6 +310,20 @@ impl<'a> Analyzer<'a> {
             known.join(", ")
         ));
         None
+    }
+
+    /// The database a name's database part picks (an unknown one is reported at
+    /// `span`), with its snapshot alias; the current database, without one, when the
+    /// name has no database part.
+    pub(crate) fn database_of(
+        &mut self,
+        database: Option<&str>,
+        span: Span,
+    ) -> Option<(&'a Database, Option<String>)> {
+        match database {
+            Some(d) => self.database_named(d, span).map(|(db, k)| (db, Some(k))),
+            None => Some((self.db, None)),
+        }
     }
 
     /// Adds every source of a FROM clause to the current frame.
@@ -648,13 +667,7 @@ impl<'a> Analyzer<'a> {
                 });
             }
         }
-        let (db, db_alias) = match parts.database {
-            Some(d) => {
-                let (db, k) = self.database_named(d, name_parts(name)[0].span)?;
-                (db, Some(k))
-            }
-            None => (self.db, None),
-        };
+        let (db, db_alias) = self.database_of(parts.database, parts.database_span)?;
         let id = self.next_id();
         if let Some((s, n, t)) = db.table(parts.schema, parts.name) {
             let obj = ObjectName::new(s, n);
@@ -788,13 +801,7 @@ impl<'a> Analyzer<'a> {
                 id,
             });
         }
-        let (db, db_alias) = match parts.database {
-            Some(d) => {
-                let (db, k) = self.database_named(d, name_parts(name)[0].span)?;
-                (db, Some(k))
-            }
-            None => (self.db, None),
-        };
+        let (db, db_alias) = self.database_of(parts.database, parts.database_span)?;
         let Some((s, n, f)) = db.function(parts.schema, parts.name) else {
             let names: Vec<String> = db
                 .schemas

@@ -225,19 +225,78 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-fn rows<T>(out: Out<T>) -> Vec<T> {
-    match out {
-        Out::Rows(r) => r,
-        Out::Count(_) => Vec::new(),
-    }
-}
+/// Implements [`Executor`] for `$ty` in terms of two methods of `$target`
+/// (an expression over `$this`, the executor value):
+/// `run_statement(query, op) -> Result<Out<T>>` and
+/// `stream_statement(query) -> BoxStream<Result<T>>`.
+macro_rules! impl_executor {
+    ([$($gen:lifetime),*] $ty:ty, $this:ident => $target:expr) => {
+        impl<'c $(, $gen)*> $crate::executor::Executor<'c> for $ty {
+            fn fetch_all<'e, 'q: 'e, T>(
+                self,
+                query: $crate::executor::Query<'q>,
+            ) -> ::futures_util::future::BoxFuture<'e, $crate::error::Result<Vec<T>>>
+            where
+                'c: 'e,
+                T: $crate::from_row::FromRow + Send + 'e,
+            {
+                let $this = self;
+                Box::pin(async move {
+                    $target
+                        .run_statement(query, $crate::pool::connection::Op::All)
+                        .await
+                        .map($crate::pool::connection::Out::into_rows)
+                })
+            }
 
-fn count<T>(out: Out<T>) -> u64 {
-    match out {
-        Out::Count(n) => n,
-        Out::Rows(_) => 0,
-    }
+            fn fetch_optional<'e, 'q: 'e, T>(
+                self,
+                query: $crate::executor::Query<'q>,
+            ) -> ::futures_util::future::BoxFuture<'e, $crate::error::Result<Option<T>>>
+            where
+                'c: 'e,
+                T: $crate::from_row::FromRow + Send + 'e,
+            {
+                let $this = self;
+                Box::pin(async move {
+                    $target
+                        .run_statement(query, $crate::pool::connection::Op::First)
+                        .await
+                        .map($crate::pool::connection::Out::into_first)
+                })
+            }
+
+            fn fetch<'e, 'q: 'e, T>(
+                self,
+                query: $crate::executor::Query<'q>,
+            ) -> ::futures_util::stream::BoxStream<'e, $crate::error::Result<T>>
+            where
+                'c: 'e,
+                T: $crate::from_row::FromRow + Send + 'e,
+            {
+                let $this = self;
+                $target.stream_statement(query)
+            }
+
+            fn execute<'e, 'q: 'e>(
+                self,
+                query: $crate::executor::Query<'q>,
+            ) -> ::futures_util::future::BoxFuture<'e, $crate::error::Result<u64>>
+            where
+                'c: 'e,
+            {
+                let $this = self;
+                Box::pin(async move {
+                    $target
+                        .run_statement::<()>(query, $crate::pool::connection::Op::Execute)
+                        .await
+                        .map($crate::pool::connection::Out::rows_affected)
+                })
+            }
+        }
+    };
 }
+pub(crate) use impl_executor;
 
 /// A stream fed by a producer future running in the consumer's task: rows
 /// pass through a one-slot channel, no task is spawned.
@@ -311,31 +370,12 @@ pub(crate) fn error_type(e: &Error) -> String {
     }
 }
 
-impl<'c> Executor<'c> for &'c Pool {
-    fn fetch_all<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Vec<T>>>
-    where
-        'c: 'e,
-        T: FromRow + Send + 'e,
-    {
-        Box::pin(async move { self.run_statement(query, Op::All).await.map(rows) })
-    }
-
-    fn fetch_optional<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Option<T>>>
-    where
-        'c: 'e,
-        T: FromRow + Send + 'e,
-    {
-        Box::pin(async move {
-            let r = self.run_statement(query, Op::First).await.map(rows)?;
-            Ok(r.into_iter().next())
-        })
-    }
-
-    fn fetch<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxStream<'e, Result<T>>
-    where
-        'c: 'e,
-        T: FromRow + Send + 'e,
-    {
+impl Pool {
+    /// Rows of one statement on a fresh connection, as a stream (not retried).
+    fn stream_statement<'e, T: FromRow + Send + 'e>(
+        &'e self,
+        query: Query<'e>,
+    ) -> BoxStream<'e, Result<T>> {
         channel_stream(move |tx| {
             Box::pin(async move {
                 let span = statement_span(&self.shared.target, query.sql);
@@ -356,18 +396,9 @@ impl<'c> Executor<'c> for &'c Pool {
             })
         })
     }
-
-    fn execute<'e, 'q: 'e>(self, query: Query<'q>) -> BoxFuture<'e, Result<u64>>
-    where
-        'c: 'e,
-    {
-        Box::pin(async move {
-            self.run_statement::<()>(query, Op::Execute)
-                .await
-                .map(count)
-        })
-    }
 }
+
+impl_executor!([] &'c Pool, pool => pool);
 
 impl FromRow for () {
     fn from_row(_: &crate::row::Row) -> Result<Self> {
@@ -376,15 +407,11 @@ impl FromRow for () {
 }
 
 impl PoolConnection {
-    async fn run_statement<T: FromRow>(
-        &mut self,
-        q: Query<'_>,
-        op: Op,
-        pool_timeout: Option<Duration>,
-        span: tracing::Span,
-    ) -> Result<Out<T>> {
+    /// One statement on this session, under the pool's command timeout.
+    async fn run_statement<T: FromRow>(&mut self, q: Query<'_>, op: Op) -> Result<Out<T>> {
         self.dirty = true;
-        let timeout = q.timeout.unwrap_or(pool_timeout);
+        let timeout = q.timeout.unwrap_or(self.defaults.command_timeout);
+        let span = statement_span(&self.defaults.target, q.sql);
         let r = self
             .conn
             .run_timed::<T>(q.sql, q.args, op, timeout)
@@ -395,52 +422,16 @@ impl PoolConnection {
         }
         r
     }
-}
 
-/// Settings a checked-out connection inherits from its pool.
-pub(crate) fn pool_defaults(conn: &PoolConnection, sql: &str) -> (Option<Duration>, tracing::Span) {
-    (
-        conn.defaults.command_timeout,
-        statement_span(&conn.defaults.target, sql),
-    )
-}
-
-impl<'c> Executor<'c> for &'c mut PoolConnection {
-    fn fetch_all<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Vec<T>>>
-    where
-        'c: 'e,
-        T: FromRow + Send + 'e,
-    {
-        Box::pin(async move {
-            let (t, span) = pool_defaults(self, query.sql);
-            self.run_statement(query, Op::All, t, span).await.map(rows)
-        })
-    }
-
-    fn fetch_optional<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Option<T>>>
-    where
-        'c: 'e,
-        T: FromRow + Send + 'e,
-    {
-        Box::pin(async move {
-            let (t, span) = pool_defaults(self, query.sql);
-            let r = self
-                .run_statement(query, Op::First, t, span)
-                .await
-                .map(rows)?;
-            Ok(r.into_iter().next())
-        })
-    }
-
-    fn fetch<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxStream<'e, Result<T>>
-    where
-        'c: 'e,
-        T: FromRow + Send + 'e,
-    {
+    /// Rows of one statement on this session, as a stream.
+    fn stream_statement<'e, T: FromRow + Send + 'e>(
+        &'e mut self,
+        query: Query<'e>,
+    ) -> BoxStream<'e, Result<T>> {
         channel_stream(move |tx| {
             Box::pin(async move {
                 self.dirty = true;
-                let (_, span) = pool_defaults(self, query.sql);
+                let span = statement_span(&self.defaults.target, query.sql);
                 let r = self
                     .conn
                     .stream(query.sql, query.args, &tx)
@@ -452,16 +443,6 @@ impl<'c> Executor<'c> for &'c mut PoolConnection {
             })
         })
     }
-
-    fn execute<'e, 'q: 'e>(self, query: Query<'q>) -> BoxFuture<'e, Result<u64>>
-    where
-        'c: 'e,
-    {
-        Box::pin(async move {
-            let (t, span) = pool_defaults(self, query.sql);
-            self.run_statement::<()>(query, Op::Execute, t, span)
-                .await
-                .map(count)
-        })
-    }
 }
+
+impl_executor!([] &'c mut PoolConnection, conn => conn);

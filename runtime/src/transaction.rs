@@ -51,7 +51,9 @@ use futures_util::stream::BoxStream;
 use tracing::Instrument;
 
 use crate::error::{Error, Result};
-use crate::executor::{channel_stream, error_type, sealed, Executor, Query, TransactionalExecutor};
+use crate::executor::{
+    channel_stream, error_type, impl_executor, sealed, Query, TransactionalExecutor,
+};
 use crate::from_row::FromRow;
 use crate::isolation::IsolationLevel;
 use crate::pool::connection::{Op, Out};
@@ -159,7 +161,7 @@ impl TxCore {
         }
     }
 
-    async fn run<T: FromRow>(&mut self, q: Query<'_>, op: Op) -> Result<Out<T>> {
+    async fn run_statement<T: FromRow>(&mut self, q: Query<'_>, op: Op) -> Result<Out<T>> {
         let conn = self.prepare().await?;
         let timeout = q.timeout.unwrap_or(conn.defaults.command_timeout);
         let span = statement_span(&conn.defaults.target, q.sql);
@@ -178,7 +180,10 @@ impl TxCore {
         }
     }
 
-    fn stream<'e, T: FromRow + Send + 'e>(&'e mut self, q: Query<'e>) -> BoxStream<'e, Result<T>> {
+    fn stream_statement<'e, T: FromRow + Send + 'e>(
+        &'e mut self,
+        q: Query<'e>,
+    ) -> BoxStream<'e, Result<T>> {
         channel_stream(move |tx| {
             Box::pin(async move {
                 let conn = match self.prepare().await {
@@ -494,69 +499,8 @@ impl Drop for Savepoint<'_> {
     }
 }
 
-fn rows<T>(out: Out<T>) -> Vec<T> {
-    match out {
-        Out::Rows(r) => r,
-        Out::Count(_) => Vec::new(),
-    }
-}
-
-fn count<T>(out: Out<T>) -> u64 {
-    match out {
-        Out::Count(n) => n,
-        Out::Rows(_) => 0,
-    }
-}
-
-macro_rules! tx_executor {
-    ([$($gen:lifetime),*] $ty:ty, $core:ident => $access:expr) => {
-        impl<'c $(, $gen)*> Executor<'c> for &'c mut $ty {
-            fn fetch_all<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxFuture<'e, Result<Vec<T>>>
-            where
-                'c: 'e,
-                T: FromRow + Send + 'e,
-            {
-                let $core = self;
-                Box::pin(async move { $access.run(query, Op::All).await.map(rows) })
-            }
-
-            fn fetch_optional<'e, 'q: 'e, T>(
-                self,
-                query: Query<'q>,
-            ) -> BoxFuture<'e, Result<Option<T>>>
-            where
-                'c: 'e,
-                T: FromRow + Send + 'e,
-            {
-                let $core = self;
-                Box::pin(async move {
-                    let r = $access.run(query, Op::First).await.map(rows)?;
-                    Ok(r.into_iter().next())
-                })
-            }
-
-            fn fetch<'e, 'q: 'e, T>(self, query: Query<'q>) -> BoxStream<'e, Result<T>>
-            where
-                'c: 'e,
-                T: FromRow + Send + 'e,
-            {
-                let $core = self;
-                $access.stream(query)
-            }
-
-            fn execute<'e, 'q: 'e>(self, query: Query<'q>) -> BoxFuture<'e, Result<u64>>
-            where
-                'c: 'e,
-            {
-                let $core = self;
-                Box::pin(async move { $access.run::<()>(query, Op::Execute).await.map(count) })
-            }
-        }
-    };
-}
-
-tx_executor!([] Transaction, tx => (&mut tx.core));
-tx_executor!(['t] Savepoint<'t>, sp => (&mut *sp.core));
+impl_executor!([] &'c mut Transaction, tx => (&mut tx.core));
+impl_executor!(['t] &'c mut Savepoint<'t>, sp => (&mut *sp.core));
 
 impl sealed::Sealed for &mut Transaction {}
 impl<'c> TransactionalExecutor<'c> for &'c mut Transaction {}

@@ -48,6 +48,29 @@ pub(crate) enum Out<T> {
     Count(u64),
 }
 
+impl<T> Out<T> {
+    /// The rows (none for [`Op::Execute`]).
+    pub(crate) fn into_rows(self) -> Vec<T> {
+        match self {
+            Out::Rows(r) => r,
+            Out::Count(_) => Vec::new(),
+        }
+    }
+
+    /// The first row, if any.
+    pub(crate) fn into_first(self) -> Option<T> {
+        self.into_rows().into_iter().next()
+    }
+
+    /// The rows affected (0 unless [`Op::Execute`]).
+    pub(crate) fn rows_affected(self) -> u64 {
+        match self {
+            Out::Count(n) => n,
+            Out::Rows(_) => 0,
+        }
+    }
+}
+
 /// What every statement on a pool's connections inherits: the default command
 /// timeout and where the statement runs (for its span).
 #[derive(Debug)]

@@ -872,7 +872,7 @@ impl<'a> Analyzer<'a> {
             }
         };
         if parts.len() >= 2 {
-            return self.user_function(f, args, span);
+            return self.user_function(f, &parts, args, span);
         }
         let Some(name) = parts.first().map(|i| i.value.to_ascii_uppercase()) else {
             return V::Err;
@@ -1077,18 +1077,23 @@ impl<'a> Analyzer<'a> {
 
     /// `schema.fn(args)`: a scalar user-defined function of the snapshot, or a method
     /// call on a column (`OrganizationNode.GetLevel()`).
-    fn user_function(&mut self, f: &Function, args: &[FunctionArg], span: Span) -> V {
-        let parts = super::scope::name_parts(&f.name);
+    /// A call of a schema-qualified function, or a method on a column; `parts` are the
+    /// name's identifiers (two or more).
+    fn user_function(
+        &mut self,
+        f: &Function,
+        parts: &[&sqlparser::ast::Ident],
+        args: &[FunctionArg],
+        span: Span,
+    ) -> V {
         // A method on a CLR-typed or xml column: `col.GetLevel()`, `t.Doc.value(...)`.
-        let col_parts: Vec<sqlparser::ast::Ident> = parts[..parts.len() - 1]
-            .iter()
-            .map(|i| (*i).clone())
-            .collect();
-        if let Some(t) = self.clr_column(&col_parts) {
-            let method = parts[parts.len() - 1].value.clone();
-            return self.method_call(&t, &method, args, span);
+        if let Some((method, col)) = parts.split_last() {
+            let col_parts: Vec<sqlparser::ast::Ident> = col.iter().map(|i| (*i).clone()).collect();
+            if let Some(t) = self.clr_column(&col_parts) {
+                return self.method_call(&t, &method.value, args, span);
+            }
         }
-        let (db, db_span, schema, name) = match parts.as_slice() {
+        let (db, db_span, schema, name) = match parts {
             [s, n] => (
                 None,
                 Span::empty(),
@@ -1133,7 +1138,7 @@ impl<'a> Analyzer<'a> {
         let written = f.name.to_string();
         let suggestion = super::error::did_you_mean(&written, names.iter().map(String::as_str));
         self.error_at(
-            ident_span(&parts.iter().map(|i| (*i).clone()).collect::<Vec<_>>()),
+            ident_span(parts.iter().copied()),
             format!("unknown function `{written}`"),
         )
         .suggestion = suggestion;
@@ -1174,7 +1179,7 @@ impl<'a> Analyzer<'a> {
                     .join(".");
                 let suggestion =
                     super::error::did_you_mean(&written, all.iter().map(String::as_str));
-                let span = ident_span(&idents.iter().map(|i| (*i).clone()).collect::<Vec<_>>());
+                let span = ident_span(idents.iter().copied());
                 self.error_at(span, format!("unknown sequence `{written}`"))
                     .suggestion = suggestion;
                 V::Err

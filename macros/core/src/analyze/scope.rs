@@ -206,8 +206,8 @@ const TABLE_HINTS: &[&str] = &[
 /// Hints that read uncommitted data, refused on a table being modified (R36).
 pub(crate) const DIRTY_READ_HINTS: &[&str] = &["NOLOCK", "READUNCOMMITTED"];
 
-pub(crate) fn ident_span(idents: &[Ident]) -> Span {
-    Span::union_iter(idents.iter().map(|i| i.span))
+pub(crate) fn ident_span<'i>(idents: impl IntoIterator<Item = &'i Ident>) -> Span {
+    Span::union_iter(idents.into_iter().map(|i| i.span))
 }
 
 /// The identifiers of an object name (functions in names are not T-SQL).

@@ -1076,9 +1076,8 @@ impl<'a> Analyzer<'a> {
     }
 
     /// `schema.fn(args)`: a scalar user-defined function of the snapshot, or a method
-    /// call on a column (`OrganizationNode.GetLevel()`).
-    /// A call of a schema-qualified function, or a method on a column; `parts` are the
-    /// name's identifiers (two or more).
+    /// call on a column (`OrganizationNode.GetLevel()`); `parts` are the name's
+    /// identifiers (two or more).
     fn user_function(
         &mut self,
         f: &Function,

@@ -43,7 +43,7 @@ use crate::error::{Error, Result};
 use crate::from_row::FromRow;
 use crate::pool::connection::{Op, Out};
 use crate::pool::{Pool, PoolConnection};
-use crate::retry::{classify, RetryPolicy, RetryUnit};
+use crate::retry::{self, RetryPolicy, RetryUnit};
 use crate::trace::{looks_read_only, statement_span};
 
 /// Whether a statement reads or writes, which decides if the pool may retry it.
@@ -312,50 +312,23 @@ pub(crate) fn channel_stream<'e, T: Send + 'e>(
 impl Pool {
     /// One statement on a fresh connection, retried per the statement's unit.
     pub(crate) async fn run_statement<T: FromRow>(&self, q: Query<'_>, op: Op) -> Result<Out<T>> {
-        let unit = q.retry_unit();
-        let policy = match unit {
-            Some(_) => q.retry.unwrap_or(self.shared.retry),
-            None => RetryPolicy::none(),
+        // Without a unit of retry the statement runs once (the unit is then moot).
+        let (unit, policy) = match q.retry_unit() {
+            Some(unit) => (unit, q.retry.unwrap_or(self.shared.retry)),
+            None => (RetryUnit::Write, RetryPolicy::none()),
         };
         let timeout = q.timeout.unwrap_or(self.shared.command_timeout);
         let span = statement_span(&self.shared.target, q.sql);
-        let mut attempt = 0u32;
-        loop {
-            let r = async {
-                let mut conn = self.checkout().await?;
-                conn.run_timed::<T>(q.sql, q.args, op, timeout).await
-            }
-            .instrument(span.clone())
-            .await;
-            match r {
-                Ok(v) => return Ok(v),
-                Err(e) => {
-                    let transient = unit.and_then(|u| classify(&e, u));
-                    match transient {
-                        Some(t) if attempt < policy.max_retries => {
-                            let delay = policy.delay_for(attempt, t.throttling, t.in_memory);
-                            tracing::warn!(
-                                target: "mssqlx::retry",
-                                parent: &span,
-                                unit = if unit == Some(RetryUnit::Read) { "read" } else { "write" },
-                                attempt = attempt + 1,
-                                max_retries = policy.max_retries,
-                                delay_ms = delay.as_millis() as u64,
-                                error.number = t.number.map(i64::from).unwrap_or(-1),
-                                error = %e,
-                                "retrying after a transient error"
-                            );
-                            tokio::time::sleep(delay).await;
-                            attempt += 1;
-                        }
-                        _ => {
-                            span.record("error.type", error_type(&e));
-                            return Err(e);
-                        }
-                    }
-                }
-            }
+        let r = retry::run(policy, unit, move |_| async move {
+            let mut conn = self.checkout().await?;
+            conn.run_timed::<T>(q.sql, q.args, op, timeout).await
+        })
+        .instrument(span.clone())
+        .await;
+        if let Err(e) = &r {
+            span.record("error.type", error_type(e));
         }
+        r
     }
 }
 

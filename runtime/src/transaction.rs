@@ -58,7 +58,7 @@ use crate::from_row::FromRow;
 use crate::isolation::IsolationLevel;
 use crate::pool::connection::{Op, Out};
 use crate::pool::{Pool, PoolConnection};
-use crate::retry::{classify, RetryPolicy, RetryUnit};
+use crate::retry::{Retrier, RetryPolicy, RetryUnit};
 use crate::session::RESET_SQL;
 use crate::trace::statement_span;
 
@@ -279,7 +279,7 @@ impl Pool {
     where
         F: for<'t> FnMut(&'t mut Transaction) -> BoxFuture<'t, Result<T>>,
     {
-        let mut attempt = 0u32;
+        let mut retrier = Retrier::new(policy, RetryUnit::Transaction);
         loop {
             let r = async {
                 let mut tx = self.begin_with(level).await?;
@@ -297,23 +297,11 @@ impl Pool {
             .await;
             match r {
                 Ok(v) => return Ok(v),
-                Err(e) => match classify(&e, RetryUnit::Transaction) {
-                    Some(t) if attempt < policy.max_retries => {
-                        let delay = policy.delay_for(attempt, t.throttling, t.in_memory);
-                        tracing::warn!(
-                            target: "mssqlx::retry",
-                            unit = "transaction",
-                            attempt = attempt + 1,
-                            max_retries = policy.max_retries,
-                            delay_ms = delay.as_millis() as u64,
-                            error.number = t.number.map(i64::from).unwrap_or(-1),
-                            error = %e,
-                            "retrying the whole transaction after a transient error"
-                        );
-                        tokio::time::sleep(delay).await;
-                        attempt += 1;
-                    }
-                    _ => return Err(e),
+                Err(e) => match retrier
+                    .next_delay(&e, "retrying the whole transaction after a transient error")
+                {
+                    Some(delay) => tokio::time::sleep(delay).await,
+                    None => return Err(e),
                 },
             }
         }

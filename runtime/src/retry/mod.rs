@@ -38,6 +38,7 @@ pub mod backoff;
 pub mod catalog;
 
 use std::future::Future;
+use std::time::Duration;
 
 pub use backoff::RetryPolicy;
 
@@ -131,6 +132,51 @@ pub fn classify(error: &Error, unit: RetryUnit) -> Option<Transient> {
     }
 }
 
+/// The bookkeeping of one retry loop: counts the attempts and decides, after
+/// each failure, whether and when to run again, logging every retry.
+pub(crate) struct Retrier {
+    policy: RetryPolicy,
+    unit: RetryUnit,
+    attempt: u32,
+}
+
+impl Retrier {
+    pub(crate) fn new(policy: RetryPolicy, unit: RetryUnit) -> Self {
+        Retrier {
+            policy,
+            unit,
+            attempt: 0,
+        }
+    }
+
+    /// After a failed attempt: the delay before the next one (the retry is
+    /// logged with `message`), or `None` if `error` is final.
+    pub(crate) fn next_delay<E>(&mut self, error: &E, message: &'static str) -> Option<Duration>
+    where
+        E: RetryableError + std::fmt::Display,
+    {
+        let t = error.db_error().and_then(|d| classify(d, self.unit))?;
+        if self.attempt >= self.policy.max_retries {
+            return None;
+        }
+        let delay = self
+            .policy
+            .delay_for(self.attempt, t.throttling, t.in_memory);
+        self.attempt += 1;
+        tracing::warn!(
+            target: "mssqlx::retry",
+            unit = self.unit.name(),
+            attempt = self.attempt,
+            max_retries = self.policy.max_retries,
+            delay_ms = delay.as_millis() as u64,
+            error.number = t.number.map(i64::from).unwrap_or(-1),
+            error = %error,
+            "{message}"
+        );
+        Some(delay)
+    }
+}
+
 /// Runs `op` under `policy`, retrying errors that [`classify`] allows for `unit`.
 pub(crate) async fn run<T, E, F, Fut>(
     policy: RetryPolicy,
@@ -142,31 +188,14 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<T, E>>,
 {
-    let mut attempt = 0u32;
+    let mut retrier = Retrier::new(policy, unit);
     loop {
-        match op(attempt).await {
+        match op(retrier.attempt).await {
             Ok(v) => return Ok(v),
-            Err(e) => {
-                let transient = e.db_error().and_then(|d| classify(d, unit));
-                match transient {
-                    Some(t) if attempt < policy.max_retries => {
-                        let delay = policy.delay_for(attempt, t.throttling, t.in_memory);
-                        tracing::warn!(
-                            target: "mssqlx::retry",
-                            unit = unit.name(),
-                            attempt = attempt + 1,
-                            max_retries = policy.max_retries,
-                            delay_ms = delay.as_millis() as u64,
-                            error.number = t.number.map(i64::from).unwrap_or(-1),
-                            error = %e,
-                            "retrying after a transient error"
-                        );
-                        tokio::time::sleep(delay).await;
-                        attempt += 1;
-                    }
-                    _ => return Err(e),
-                }
-            }
+            Err(e) => match retrier.next_delay(&e, "retrying after a transient error") {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => return Err(e),
+            },
         }
     }
 }
@@ -189,7 +218,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn server(number: u32) -> Error {
         Error::Server {

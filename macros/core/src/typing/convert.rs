@@ -105,7 +105,7 @@ pub(crate) fn converts_implicitly(from: &SqlType, to: &SqlType) -> bool {
 }
 
 /// Types that no comparison operator accepts, even against themselves.
-fn incomparable(t: &SqlType) -> bool {
+pub(crate) fn incomparable(t: &SqlType) -> bool {
     matches!(
         t,
         SqlType::Text

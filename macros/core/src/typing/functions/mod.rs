@@ -25,7 +25,7 @@ use mssqlx_offline::{Length, SqlType};
 
 use self::catalog::{Kind, Null, Signature, CATALOG, P};
 use self::returns::result_type;
-use super::convert::converts_implicitly;
+use super::convert::{converts_implicitly, incomparable};
 use super::{FnArg, FnContext, Frame, Typed, TypingError};
 
 /// The type and nullability of the built-in function `name` called with `args`.
@@ -223,17 +223,7 @@ fn check_value(name: &str, nth: usize, p: P, t: &SqlType) -> Result<(), TypingEr
             "a date or time",
         ),
         P::Orderable => (
-            !matches!(
-                t,
-                SqlType::Bit
-                    | SqlType::Text
-                    | SqlType::NText
-                    | SqlType::Image
-                    | SqlType::Xml
-                    | SqlType::Json
-                    | SqlType::Geography
-                    | SqlType::Geometry
-            ),
+            !(matches!(t, SqlType::Bit) || incomparable(t)),
             "a value that can be ordered (not bit, text, ntext, image, xml, json or spatial)",
         ),
     };

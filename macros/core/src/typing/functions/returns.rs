@@ -61,16 +61,10 @@ pub(super) fn result_type(
             other => same_number(other),
         },
         Ret::Power => match ty_at(args, 0) {
-            Some(SqlType::Decimal { scale, .. }) => SqlType::Decimal {
-                precision: 38,
-                scale: *scale,
-            },
-            Some(SqlType::Numeric { scale, .. }) => SqlType::Numeric {
-                precision: 38,
-                scale: *scale,
-            },
             Some(SqlType::Bit) => SqlType::Float,
-            other => round(other),
+            other => other
+                .and_then(|t| widest_decimal(t, 0))
+                .unwrap_or_else(|| round(other)),
         },
         Ret::Same => same_number(ty_at(args, 0)),
         Ret::Float => SqlType::Float,
@@ -174,7 +168,26 @@ pub(super) fn result_type(
     Ok(Typed::nullable(ty))
 }
 
+/// `decimal(38, s)` / `numeric(38, s)` for a decimal / numeric `t`, keeping its scale
+/// `s` but at least `min_scale`; `None` for any other type.
+fn widest_decimal(t: &SqlType, min_scale: u8) -> Option<SqlType> {
+    match t {
+        SqlType::Decimal { scale, .. } => Some(SqlType::Decimal {
+            precision: 38,
+            scale: (*scale).max(min_scale),
+        }),
+        SqlType::Numeric { scale, .. } => Some(SqlType::Numeric {
+            precision: 38,
+            scale: (*scale).max(min_scale),
+        }),
+        _ => None,
+    }
+}
+
 fn sum(name: &str, t: Option<&SqlType>) -> Result<SqlType, TypingError> {
+    if let Some(d) = t.and_then(|t| widest_decimal(t, 0)) {
+        return Ok(d);
+    }
     Ok(match t {
         None => {
             return Err(TypingError::new(format!(
@@ -184,14 +197,6 @@ fn sum(name: &str, t: Option<&SqlType>) -> Result<SqlType, TypingError> {
         }
         Some(SqlType::TinyInt | SqlType::SmallInt | SqlType::Int) => SqlType::Int,
         Some(SqlType::BigInt) => SqlType::BigInt,
-        Some(SqlType::Decimal { scale, .. }) => SqlType::Decimal {
-            precision: 38,
-            scale: *scale,
-        },
-        Some(SqlType::Numeric { scale, .. }) => SqlType::Numeric {
-            precision: 38,
-            scale: *scale,
-        },
         Some(SqlType::Money | SqlType::SmallMoney) => SqlType::Money,
         Some(SqlType::Real | SqlType::Float) => SqlType::Float,
         Some(other) => return Err(not_summable(name, other)),
@@ -199,17 +204,10 @@ fn sum(name: &str, t: Option<&SqlType>) -> Result<SqlType, TypingError> {
 }
 
 fn avg(name: &str, t: Option<&SqlType>) -> Result<SqlType, TypingError> {
-    Ok(match t {
-        Some(SqlType::Decimal { scale, .. }) => SqlType::Decimal {
-            precision: 38,
-            scale: (*scale).max(6),
-        },
-        Some(SqlType::Numeric { scale, .. }) => SqlType::Numeric {
-            precision: 38,
-            scale: (*scale).max(6),
-        },
-        other => sum(name, other)?,
-    })
+    match t.and_then(|t| widest_decimal(t, 6)) {
+        Some(d) => Ok(d),
+        None => sum(name, t),
+    }
 }
 
 fn not_summable(name: &str, t: &SqlType) -> TypingError {

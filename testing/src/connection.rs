@@ -80,7 +80,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, tcp: TcpStream, id: u64) {
     }
     if let Some(s) = session {
         let s: Arc<Mutex<Session>> = s;
-        s.lock().unwrap_or_else(|e| e.into_inner()).close();
+        crate::lock(&s).close();
     }
     shared.counters.live.fetch_sub(1, Ordering::SeqCst);
 }
@@ -235,11 +235,7 @@ async fn run(
         packet_size,
         out.io.is_tls(),
     )));
-    shared
-        .sessions
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(id, session.clone());
+    crate::lock(&shared.sessions).insert(id, session.clone());
     *session_slot = Some(session.clone());
 
     loop {
@@ -289,7 +285,7 @@ async fn run(
                 .recorder
                 .record(id, request.clone(), reset && i == 0, descriptor);
             let reply = {
-                let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
+                let mut s = crate::lock(&session);
                 let mut events = if reset && i == 0 {
                     s.reset(keep_tran)
                 } else {

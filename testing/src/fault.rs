@@ -74,7 +74,7 @@ impl Faults {
 
     /// The next `n` logins (with valid credentials) fail with `error`.
     pub fn fail_next_logins(&self, n: usize, error: ServerMessage) {
-        let mut q = self.login_errors.lock().unwrap_or_else(|e| e.into_inner());
+        let mut q = crate::lock(&self.login_errors);
         q.clear();
         q.extend(std::iter::repeat_n(error, n));
     }
@@ -83,29 +83,26 @@ impl Faults {
     /// since the server started, as [`Counters::statements`](crate::Counters))
     /// fails with `error` instead of reaching the handler.
     pub fn error_on_statement(&self, k: u64, error: ServerMessage) {
-        self.statement_errors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(k, error);
+        crate::lock(&self.statement_errors).insert(k, error);
     }
 
     /// The next `n` successful logins are answered with a routing ENVCHANGE
     /// to `host:port` (an Azure SQL gateway's redirect) and then closed;
     /// tiberius reports `Error::Routing { host, port }`.
     pub fn redirect_next_logins(&self, n: usize, host: impl Into<String>, port: u16) {
-        let mut q = self.redirects.lock().unwrap_or_else(|e| e.into_inner());
+        let mut q = crate::lock(&self.redirects);
         q.clear();
         q.extend(std::iter::repeat_n((host.into(), port), n));
     }
 
     /// Every connection attempt in the next `d` is accepted and closed at once.
     pub fn refuse_connections_for(&self, d: Duration) {
-        *self.refuse_until.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + d);
+        *crate::lock(&self.refuse_until) = Some(Instant::now() + d);
     }
 
     /// `true` while connections are being refused.
     pub fn refusing(&self) -> bool {
-        let until = *self.refuse_until.lock().unwrap_or_else(|e| e.into_inner());
+        let until = *crate::lock(&self.refuse_until);
         until.is_some_and(|t| Instant::now() < t)
     }
 
@@ -118,23 +115,14 @@ impl Faults {
     }
 
     pub(crate) fn take_login_error(&self) -> Option<ServerMessage> {
-        self.login_errors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop()
+        crate::lock(&self.login_errors).pop()
     }
 
     pub(crate) fn take_redirect(&self) -> Option<(String, u16)> {
-        self.redirects
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop()
+        crate::lock(&self.redirects).pop()
     }
 
     pub(crate) fn take_statement_error(&self, k: u64) -> Option<ServerMessage> {
-        self.statement_errors
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&k)
+        crate::lock(&self.statement_errors).remove(&k)
     }
 }

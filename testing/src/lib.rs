@@ -63,3 +63,9 @@ pub use script::Script;
 pub use server::{Counters, MockServer, MockServerBuilder, DEFAULT_PASSWORD, DEFAULT_USER};
 pub use session::Session;
 pub use types::{Column, Length, SqlType, Value};
+
+/// Locks `m`, going on with the data when a panicking thread poisoned it: a test's
+/// panic must not turn every later call on the mock into a second one.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -49,7 +49,7 @@ impl Recorder {
         reset_connection: bool,
         transaction_descriptor: u64,
     ) {
-        let mut all = self.requests.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all = crate::lock(&self.requests);
         let seq = all.len() as u64;
         all.push(Recorded {
             connection,
@@ -62,18 +62,12 @@ impl Recorder {
     }
 
     pub(crate) fn record_login(&self, connection: u64, login: LoginRequest) {
-        self.logins
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((connection, login));
+        crate::lock(&self.logins).push((connection, login));
     }
 
     /// Every request, in arrival order.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        crate::lock(&self.requests).clone()
     }
 
     /// The requests of one connection, in order.
@@ -95,21 +89,12 @@ impl Recorder {
 
     /// Every LOGIN7 received (passwords included), with its connection id.
     pub fn logins(&self) -> Vec<(u64, LoginRequest)> {
-        self.logins
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        crate::lock(&self.logins).clone()
     }
 
     /// Forgets everything recorded so far.
     pub fn clear(&self) {
-        self.requests
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
-        self.logins
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        crate::lock(&self.requests).clear();
+        crate::lock(&self.logins).clear();
     }
 }

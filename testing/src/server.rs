@@ -327,27 +327,14 @@ impl MockServer {
 
     /// A snapshot of every session (logged-in connection), open or closed, by id.
     pub fn sessions(&self) -> Vec<Session> {
-        let sessions = self
-            .shared
-            .sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        sessions
-            .values()
-            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).clone())
-            .collect()
+        let sessions = crate::lock(&self.shared.sessions);
+        sessions.values().map(|s| crate::lock(s).clone()).collect()
     }
 
     /// A snapshot of the session of connection `id`.
     pub fn session(&self, id: u64) -> Option<Session> {
-        let sessions = self
-            .shared
-            .sessions
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        sessions
-            .get(&id)
-            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).clone())
+        let sessions = crate::lock(&self.shared.sessions);
+        sessions.get(&id).map(|s| crate::lock(s).clone())
     }
 
     /// Snapshots of the sessions still open.

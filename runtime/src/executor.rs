@@ -419,3 +419,39 @@ impl PoolConnection {
 }
 
 impl_executor!([] &'c mut PoolConnection, conn => conn);
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use mssqlx_mock::{row, Column, MockServer, Reply, ResultSet, Script, SqlType};
+
+    use super::*;
+    use crate::PoolOptions;
+
+    #[tokio::test]
+    async fn a_connection_whose_statement_timed_out_refuses_the_next_statement() {
+        let one = ResultSet::new([Column::not_null("", SqlType::Int)]).row(row![1]);
+        let script = Script::new()
+            .on_exact("SELECT 1", Reply::rows(one.clone()))
+            .on_prefix(
+                "SELECT 2",
+                Reply::rows(one).delayed(Duration::from_millis(400)),
+            );
+        let server = MockServer::builder().handler(script).start().await.unwrap();
+        let pool = PoolOptions::new()
+            .max_size(1)
+            .connect_lazy(&server.url())
+            .unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        let slow = Query::sql("SELECT 2").timeout(Duration::from_millis(20));
+        let e = (&mut conn).fetch_all::<(i32,)>(slow).await.unwrap_err();
+        assert!(matches!(e, Error::CommandTimeout { .. }), "{e:?}");
+        assert!(conn.is_broken());
+        let e = (&mut conn)
+            .fetch_all::<(i32,)>(Query::sql("SELECT 1"))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, Error::ConnectionLost { .. }), "{e:?}");
+    }
+}

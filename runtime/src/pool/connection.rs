@@ -200,6 +200,20 @@ impl Connection {
         self.tds()
     }
 
+    /// Starts a request: refused on a connection that must not be reused (an
+    /// earlier request was cancelled, timed out or broke it), whose TDS stream
+    /// may be out of sync. A failed connect answers with its connect error.
+    fn begin_request(&mut self) -> Result<()> {
+        if self.client.is_some() && self.is_broken() {
+            return Err(Error::ConnectionLost {
+                kind: std::io::ErrorKind::BrokenPipe,
+                message: "the connection is unusable after an earlier request was cancelled, timed out or failed; it will be discarded".into(),
+            });
+        }
+        self.in_flight = true;
+        Ok(())
+    }
+
     fn finish<R>(&mut self, r: Result<R>) -> Result<R> {
         self.in_flight = false;
         self.last_used = Instant::now();
@@ -222,7 +236,7 @@ impl Connection {
             self.session_touched = true;
             self.needs_reset = true;
         }
-        self.in_flight = true;
+        self.begin_request()?;
         let r = self.run_inner(sql, args, op).await;
         self.finish(r)
     }
@@ -278,7 +292,7 @@ impl Connection {
         args: &[&dyn ToSql],
         sink: &tokio::sync::mpsc::Sender<Result<T>>,
     ) -> Result<()> {
-        self.in_flight = true;
+        self.begin_request()?;
         let r = async {
             let mut stream = self
                 .tds()?
@@ -305,7 +319,7 @@ impl Connection {
 
     /// Runs a batch without parameters (transaction control, session settings).
     pub(crate) async fn batch(&mut self, sql: &str) -> Result<()> {
-        self.in_flight = true;
+        self.begin_request()?;
         let r = async {
             let stream = self
                 .tds()?
@@ -321,7 +335,7 @@ impl Connection {
 
     /// Runs a batch returning one integer (e.g. `SELECT XACT_STATE()`).
     pub(crate) async fn scalar_i32(&mut self, sql: &str) -> Result<Option<i32>> {
-        self.in_flight = true;
+        self.begin_request()?;
         let r = async {
             let stream = self
                 .tds()?

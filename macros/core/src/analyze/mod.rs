@@ -221,7 +221,9 @@ fn parse_one(
         .with_help("split it, e.g. use IN (...) instead of a chain of OR")]);
     }
     let (tokens, top_params) = strip_hints(tokens, lines);
-    let tokens = next_value_for_as_call(fetch_parameters_as_placeholders(tokens));
+    let tokens = next_value_for_as_call(fetch_parameters_as_placeholders(at_alias_as_identifier(
+        tokens,
+    )));
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(MAX_DEPTH)
         .with_tokens_with_locations(tokens);
@@ -447,6 +449,16 @@ fn strip_hints(
     (tokens, params)
 }
 
+/// The indexes of the tokens that are not whitespace.
+fn non_whitespace(tokens: &[sqlparser::tokenizer::TokenWithSpan]) -> Vec<usize> {
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The name `NEXT VALUE FOR seq` is rewritten to, so that sqlparser (which does not
 /// parse it for MsSqlDialect) reads a call `NEXT_VALUE_FOR(seq)`.
 pub(crate) const NEXT_VALUE_FOR: &str = "NEXT_VALUE_FOR";
@@ -457,12 +469,7 @@ fn next_value_for_as_call(
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::keywords::Keyword;
     use sqlparser::tokenizer::{TokenWithSpan, Whitespace, Word};
-    let sig: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
+    let sig = non_whitespace(&tokens);
     let kw = |i: usize, k: Keyword| matches!(&tokens[i].token, Token::Word(w) if w.keyword == k && w.quote_style.is_none());
     // (index of NEXT, index of VALUE, index of FOR, index of the name's last token)
     let mut sites = Vec::new();
@@ -522,19 +529,13 @@ fn next_value_for_as_call(
     out
 }
 
-/// sqlparser's `FETCH NEXT n ROWS` accepts only a value; T-SQL allows `@n`. The word
-/// `@n` after `FETCH FIRST|NEXT` is turned into a placeholder token, which it accepts.
-fn fetch_parameters_as_placeholders(
+/// `JOIN Person.AddressType at ON ...`: `at` is an alias, not `AT TIME ZONE`; an `AT`
+/// not followed by `TIME` is turned into a quoted identifier.
+fn at_alias_as_identifier(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::keywords::Keyword;
-    let idx: Vec<usize> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
-        .map(|(i, _)| i)
-        .collect();
-    // `JOIN Person.AddressType at ON ...`: `at` is an alias, not `AT TIME ZONE`.
+    let idx = non_whitespace(&tokens);
     for w in idx.windows(2) {
         if let Token::Word(word) = &tokens[w[0]].token {
             if word.keyword == Keyword::AT && word.quote_style.is_none() {
@@ -549,6 +550,16 @@ fn fetch_parameters_as_placeholders(
             }
         }
     }
+    tokens
+}
+
+/// sqlparser's `FETCH NEXT n ROWS` accepts only a value; T-SQL allows `@n`. The word
+/// `@n` after `FETCH FIRST|NEXT` is turned into a placeholder token, which it accepts.
+fn fetch_parameters_as_placeholders(
+    mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::keywords::Keyword;
+    let idx = non_whitespace(&tokens);
     for w in idx.windows(3) {
         let is_kw = |i: usize, k: &[Keyword]| matches!(&tokens[i].token, Token::Word(word) if k.contains(&word.keyword));
         if is_kw(w[0], &[Keyword::FETCH]) && is_kw(w[1], &[Keyword::FIRST, Keyword::NEXT]) {

@@ -251,12 +251,7 @@ fn utf16(bytes: &[u8]) -> Result<String, DecodeError> {
     if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::invalid("odd UTF-16 byte length"));
     }
-    let units = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]));
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .map_err(|_| DecodeError::invalid("invalid UTF-16"))
+    Reader::new(bytes).utf16(bytes.len() / 2)
 }
 
 fn money(r: &mut Reader<'_>, len: usize) -> Result<Value, DecodeError> {

@@ -257,17 +257,7 @@ impl ConnectionManager {
 
     async fn dial_and_login(&self) -> Result<Connection> {
         let s = &self.shared;
-        let mut config = s.options.config.clone();
-        // The runtime enforces its own per-statement command timeout.
-        config.command_timeout(None);
-        config.handshake_timeout(Some(s.connect_timeout));
-        if let Some(provider) = &s.token_provider {
-            let token = provider.access_token().await.map_err(|e| match e {
-                Error::TokenProvider(m) => Error::TokenProvider(m),
-                other => Error::TokenProvider(other.to_string()),
-            })?;
-            config.authentication(AuthMethod::aad_token(token));
-        }
+        let mut config = self.login_config(s.options.config.clone()).await?;
         let mut redirects = 0u8;
         let client = loop {
             let addr = config.get_addr();
@@ -295,16 +285,7 @@ impl ConnectionManager {
                         redirect = %target,
                         "login redirected by the gateway"
                     );
-                    config = s.options.redirected(&host, port);
-                    config.command_timeout(None);
-                    config.handshake_timeout(Some(s.connect_timeout));
-                    if let Some(provider) = &s.token_provider {
-                        let token = provider
-                            .access_token()
-                            .await
-                            .map_err(|e| Error::TokenProvider(e.to_string()))?;
-                        config.authentication(AuthMethod::aad_token(token));
-                    }
+                    config = self.login_config(s.options.redirected(&host, port)).await?;
                 }
                 Err(e) => return Err(self.login_error(e, &addr)),
             }
@@ -313,6 +294,23 @@ impl ConnectionManager {
         let mut conn = Connection::new(client, id, self.shared.defaults.clone());
         conn.batch(s.session_sql).await?;
         Ok(conn)
+    }
+
+    /// `config` with the runtime's timeouts and, if there is a token
+    /// provider, a fresh access token (asked for at every dial and redirect).
+    async fn login_config(&self, mut config: tiberius::Config) -> Result<tiberius::Config> {
+        let s = &self.shared;
+        // The runtime enforces its own per-statement command timeout.
+        config.command_timeout(None);
+        config.handshake_timeout(Some(s.connect_timeout));
+        if let Some(provider) = &s.token_provider {
+            let token = provider.access_token().await.map_err(|e| match e {
+                Error::TokenProvider(m) => Error::TokenProvider(m),
+                other => Error::TokenProvider(other.to_string()),
+            })?;
+            config.authentication(AuthMethod::aad_token(token));
+        }
+        Ok(config)
     }
 
     fn login_error(&self, e: tiberius::error::Error, addr: &str) -> Error {

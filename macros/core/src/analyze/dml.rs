@@ -82,18 +82,7 @@ impl<'a> Analyzer<'a> {
                 .columns
                 .iter()
                 .map(|c| {
-                    let mut col = Col::new(
-                        c.name.clone(),
-                        crate::typing::Typed {
-                            ty: c.ty.clone(),
-                            nullable: c.nullable,
-                        },
-                    );
-                    col.origin = Some(super::ColumnOrigin {
-                        object: t.obj.clone(),
-                        column: c.name.clone(),
-                    });
-                    col.hidden = c.hidden;
+                    let mut col = Col::of_column(c, &t.obj);
                     col.pending = super::scope::pending_of(c, None, &t.obj);
                     col
                 })
@@ -130,21 +119,14 @@ impl<'a> Analyzer<'a> {
         });
         let mut cols = Vec::new();
         for item in items {
-            self.output_item(item, &mut cols);
+            // OUTPUT's items are a select list over INSERTED / DELETED.
+            self.output_select_item(item, &mut cols);
         }
         self.frames.pop();
-        if let Some(into) = into {
-            let _ = into;
+        if into.is_some() {
             return Vec::new();
         }
         cols
-    }
-
-    fn output_item(&mut self, item: &SelectItem, cols: &mut Vec<Col>) {
-        // OUTPUT's items are a select list over INSERTED / DELETED.
-        let mut tmp = Vec::new();
-        self.output_select_item(item, &mut tmp);
-        cols.extend(tmp);
     }
 
     fn output_select_item(&mut self, item: &SelectItem, cols: &mut Vec<Col>) {
@@ -486,8 +468,7 @@ impl<'a> Analyzer<'a> {
             }
             t
         };
-        for j in &u.table.joins {
-            let _ = j;
+        for _ in &u.table.joins {
             self.error_at(u.table.span(), "write joins in the FROM clause of UPDATE");
         }
         let Some(target) = target else {
@@ -583,8 +564,7 @@ impl<'a> Analyzer<'a> {
             // target_table touched it already; avoid a duplicate entry (tables are deduped).
             t
         };
-        if let Some(using) = &d.using {
-            let _ = using;
+        if d.using.is_some() {
             self.error_at(Span::empty(), "DELETE ... USING is not T-SQL");
         }
         if let Some(w) = &d.selection {

@@ -111,7 +111,7 @@ impl Col {
         }
     }
 
-    fn of_column(c: &Column, object: &ObjectName) -> Self {
+    pub(crate) fn of_column(c: &Column, object: &ObjectName) -> Self {
         Col {
             origin: Some(ColumnOrigin {
                 object: object.clone(),
@@ -470,7 +470,7 @@ impl<'a> Analyzer<'a> {
                 json_expr,
                 columns,
                 alias,
-                json_path,
+                json_path: _,
             } => {
                 let v = self.expr(json_expr);
                 self.want(
@@ -478,9 +478,6 @@ impl<'a> Analyzer<'a> {
                     &SqlType::NVarChar(mssqlx_offline::Length::Max),
                     json_expr.span(),
                 );
-                if let Some(p) = json_path {
-                    let _ = p;
-                }
                 let cols = if columns.is_empty() {
                     typing::openjson_default_columns()
                         .into_iter()

@@ -317,8 +317,8 @@ impl Pool {
             Some(unit) => (unit, q.retry.unwrap_or(self.shared.retry)),
             None => (RetryUnit::Write, RetryPolicy::none()),
         };
-        let timeout = q.timeout.unwrap_or(self.shared.command_timeout);
-        let span = statement_span(&self.shared.target, q.sql);
+        let timeout = q.timeout.unwrap_or(self.defaults().command_timeout);
+        let span = statement_span(&self.defaults().target, q.sql);
         let r = retry::run(policy, unit, move |_| async move {
             let mut conn = self.checkout().await?;
             conn.run_timed::<T>(q.sql, q.args, op, timeout).await
@@ -351,7 +351,7 @@ impl Pool {
     ) -> BoxStream<'e, Result<T>> {
         channel_stream(move |tx| {
             Box::pin(async move {
-                let span = statement_span(&self.shared.target, query.sql);
+                let span = statement_span(&self.defaults().target, query.sql);
                 async {
                     match self.checkout().await {
                         Ok(mut conn) => {

@@ -231,8 +231,8 @@ impl Pool {
         } else {
             level.begin_sql()
         };
-        let span = statement_span(&self.shared.target, sql);
-        let timeout = self.shared.command_timeout;
+        let span = statement_span(&self.defaults().target, sql);
+        let timeout = self.defaults().command_timeout;
         let r = match timeout {
             Some(t) => match tokio::time::timeout(t, conn.conn.batch(sql).instrument(span)).await {
                 Ok(r) => r,

@@ -34,9 +34,9 @@ use bb8::{ErrorSink, QueueStrategy, RunError};
 use crate::connect_string::ConnectOptions;
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
-use crate::trace::Target;
 
 pub use connection::Connection;
+use connection::StatementDefaults;
 pub use manager::{ConnectionManager, ManagerStats};
 pub use options::{AccessTokenProvider, PoolOptions};
 
@@ -51,11 +51,9 @@ pub struct Pool {
 pub(crate) struct Shared {
     pub(crate) bb8: bb8::Pool<ConnectionManager>,
     pub(crate) manager: ConnectionManager,
-    pub(crate) command_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) checkout_timeout: Duration,
     pub(crate) max_size: u32,
-    pub(crate) target: Target,
 }
 
 impl std::fmt::Debug for Pool {
@@ -107,8 +105,6 @@ impl Pool {
     pub(crate) fn from_options(opts: PoolOptions, options: ConnectOptions) -> Pool {
         let s = options.settings.clone();
         let manager = ConnectionManager::new(options, &opts);
-        let target = manager.defaults().target.clone();
-        let command_timeout = manager.defaults().command_timeout;
         let max_size = opts
             .max_size
             .or(s.max_size)
@@ -130,11 +126,9 @@ impl Pool {
             shared: Arc::new(Shared {
                 bb8,
                 manager,
-                command_timeout,
                 retry: opts.retry,
                 checkout_timeout: opts.checkout_timeout,
                 max_size,
-                target,
             }),
         }
     }
@@ -209,7 +203,12 @@ impl Pool {
 
     /// The default command timeout.
     pub fn command_timeout(&self) -> Option<Duration> {
-        self.shared.command_timeout
+        self.defaults().command_timeout
+    }
+
+    /// What every statement inherits: the command timeout and its span's target.
+    pub(crate) fn defaults(&self) -> &StatementDefaults {
+        self.shared.manager.defaults()
     }
 
     /// The options connections are opened with (password redacted in `Debug`).

@@ -405,24 +405,14 @@ fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder) -> PResult<
             cur.ident()?;
             skip_until_element_end(cur)?;
         } else if cur.is_kw("PRIMARY") || cur.is_kw("UNIQUE") {
-            let primary = cur.eat_kw("PRIMARY");
-            if primary {
-                cur.expect_kw("KEY")?;
-            } else {
-                cur.pos += 1;
-            }
-            let clustered = clustered(cur);
+            let (primary, clustered) = key_kind(cur)?;
             index_options(cur)?;
             let key = KeyConstraint {
                 name: constraint_name.take(),
                 columns: vec![name.clone()],
                 clustered,
             };
-            if primary {
-                set_primary_key(cur, b, key)?;
-            } else {
-                b.uniques.push(key);
-            }
+            add_key(cur, b, primary, key)?;
         } else if cur.is_kw("REFERENCES") || cur.is_kw("FOREIGN") {
             if cur.eat_kw("FOREIGN") {
                 cur.expect_kw("KEY")?;
@@ -436,10 +426,10 @@ fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder) -> PResult<
                 expression,
             });
         } else {
-            let found = cur.peek().map(|_| ()).map_or(String::new(), |_| {
-                let t = &cur.toks[cur.pos];
-                cur.text[t.start..t.end].to_string()
-            });
+            let found = cur
+                .toks
+                .get(cur.pos)
+                .map_or("", |t| cur.text.get(t.start..t.end).unwrap_or(""));
             return cur.err(format!(
                 "unexpected `{found}` in the definition of column `{name}`"
             ));
@@ -524,7 +514,29 @@ pub(crate) fn column_list(cur: &mut Cursor<'_>, sortable: bool) -> PResult<Vec<S
     }
 }
 
-fn set_primary_key(cur: &Cursor<'_>, b: &mut TableBuilder, key: KeyConstraint) -> PResult<()> {
+/// `PRIMARY KEY` or `UNIQUE` (the cursor is on one of them), then
+/// `[CLUSTERED | NONCLUSTERED]`: whether the key is primary, and its clustering.
+fn key_kind(cur: &mut Cursor<'_>) -> PResult<(bool, Option<bool>)> {
+    let primary = cur.eat_kw("PRIMARY");
+    if primary {
+        cur.expect_kw("KEY")?;
+    } else {
+        cur.expect_kw("UNIQUE")?;
+    }
+    Ok((primary, clustered(cur)))
+}
+
+/// Records a key: the table's primary key (at most one), or one more unique key.
+fn add_key(
+    cur: &Cursor<'_>,
+    b: &mut TableBuilder,
+    primary: bool,
+    key: KeyConstraint,
+) -> PResult<()> {
+    if !primary {
+        b.uniques.push(key);
+        return Ok(());
+    }
     if b.primary_key.is_some() {
         return cur.err("a table has at most one PRIMARY KEY");
     }
@@ -609,13 +621,7 @@ fn table_constraint(
     mode: Mode,
 ) -> PResult<()> {
     if cur.is_kw("PRIMARY") || cur.is_kw("UNIQUE") {
-        let primary = cur.eat_kw("PRIMARY");
-        if primary {
-            cur.expect_kw("KEY")?;
-        } else {
-            cur.pos += 1;
-        }
-        let clustered = clustered(cur);
+        let (primary, clustered) = key_kind(cur)?;
         let columns = column_list(cur, true)?;
         index_options(cur)?;
         let key = KeyConstraint {
@@ -623,12 +629,7 @@ fn table_constraint(
             columns,
             clustered,
         };
-        if primary {
-            set_primary_key(cur, b, key)
-        } else {
-            b.uniques.push(key);
-            Ok(())
-        }
+        add_key(cur, b, primary, key)
     } else if cur.eat_kw("FOREIGN") {
         cur.expect_kw("KEY")?;
         let columns = column_list(cur, false)?;

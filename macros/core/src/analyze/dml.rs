@@ -91,7 +91,7 @@ impl<'a> Analyzer<'a> {
         }
     }
 
-    /// Evaluates OUTPUT items in a frame holding `extra` sources above the current ones.
+    /// Evaluates OUTPUT items in a frame holding the `pseudo` sources above the current ones.
     fn output(&mut self, out: Option<&OutputClause>, pseudo: Vec<Source>) -> Vec<Col> {
         let Some(out) = out else { return Vec::new() };
         let (items, into) = match out {
@@ -349,15 +349,23 @@ impl<'a> Analyzer<'a> {
         self.frames.push(Frame::default());
         let inserted = self.target_source(&t, "inserted");
         let deleted_misuse = self.deleted_in_output(i.output.as_ref(), "deleted", "INSERT");
-        let cols = if deleted_misuse {
-            Vec::new()
-        } else {
-            self.output(i.output.as_ref(), vec![inserted])
-        };
+        let out = i.output.as_ref().filter(|_| !deleted_misuse);
+        self.written_output(StatementKind::Insert, out, vec![inserted])
+    }
+
+    /// Ends a written statement: its OUTPUT over the `pseudo` tables (INSERTED /
+    /// DELETED), then closes the statement's frame.
+    fn written_output(
+        &mut self,
+        kind: StatementKind,
+        out: Option<&OutputClause>,
+        pseudo: Vec<Source>,
+    ) -> Option<Output> {
+        let columns = self.output(out, pseudo);
         self.frames.pop();
         Some(Output {
-            kind: StatementKind::Insert,
-            columns: cols,
+            kind,
+            columns,
             result_known: true,
         })
     }
@@ -483,13 +491,11 @@ impl<'a> Analyzer<'a> {
         }
         let inserted = self.target_source(&target, "inserted");
         let deleted = self.target_source(&target, "deleted");
-        let cols = self.output(u.output.as_ref(), vec![inserted, deleted]);
-        self.frames.pop();
-        Some(Output {
-            kind: StatementKind::Update,
-            columns: cols,
-            result_known: true,
-        })
+        self.written_output(
+            StatementKind::Update,
+            u.output.as_ref(),
+            vec![inserted, deleted],
+        )
     }
 
     fn assignment(&mut self, target: &Target<'a>, a: &Assignment) {
@@ -576,17 +582,8 @@ impl<'a> Analyzer<'a> {
         };
         let bad = self.deleted_in_output(d.output.as_ref(), "inserted", "DELETE");
         let deleted = self.target_source(&target, "deleted");
-        let cols = if bad {
-            Vec::new()
-        } else {
-            self.output(d.output.as_ref(), vec![deleted])
-        };
-        self.frames.pop();
-        Some(Output {
-            kind: StatementKind::Delete,
-            columns: cols,
-            result_known: true,
-        })
+        let out = d.output.as_ref().filter(|_| !bad);
+        self.written_output(StatementKind::Delete, out, vec![deleted])
     }
 
     pub(crate) fn merge(&mut self, m: &Merge) -> Option<Output> {
@@ -728,13 +725,12 @@ impl<'a> Analyzer<'a> {
             deleted.cols.iter_mut().for_each(Col::null_supplied);
         }
         self.merge_action = true;
-        let cols = self.output(m.output.as_ref(), vec![inserted, deleted]);
+        let out = self.written_output(
+            StatementKind::Merge,
+            m.output.as_ref(),
+            vec![inserted, deleted],
+        );
         self.merge_action = false;
-        self.frames.pop();
-        Some(Output {
-            kind: StatementKind::Merge,
-            columns: cols,
-            result_known: true,
-        })
+        out
     }
 }

@@ -232,17 +232,11 @@ impl Pool {
             level.begin_sql()
         };
         let span = statement_span(&self.defaults().target, sql);
-        let timeout = self.defaults().command_timeout;
-        let r = match timeout {
-            Some(t) => match tokio::time::timeout(t, conn.conn.batch(sql).instrument(span)).await {
-                Ok(r) => r,
-                Err(_) => {
-                    conn.conn.cancel_after_timeout().await;
-                    Err(Error::CommandTimeout { timeout: t })
-                }
-            },
-            None => conn.conn.batch(sql).instrument(span).await,
-        };
+        let r = conn
+            .conn
+            .batch_timed(sql, self.defaults().command_timeout)
+            .instrument(span)
+            .await;
         if level != IsolationLevel::ReadCommitted {
             conn.conn.needs_reset = true;
         }

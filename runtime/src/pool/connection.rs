@@ -364,19 +364,23 @@ impl Connection {
         op: Op,
         timeout: Option<Duration>,
     ) -> Result<Out<T>> {
-        let Some(limit) = timeout else {
-            return self.run(sql, args, op).await;
-        };
-        match tokio::time::timeout(limit, self.run(sql, args, op)).await {
+        match within(timeout, self.run(sql, args, op)).await {
             Ok(r) => r,
-            Err(_) => {
-                self.cancel_after_timeout().await;
-                Err(Error::CommandTimeout { timeout: limit })
-            }
+            Err(limit) => Err(self.cancel_after_timeout(limit).await),
         }
     }
 
-    pub(crate) async fn cancel_after_timeout(&mut self) {
+    /// Runs `batch` under a command timeout, like [`run_timed`](Self::run_timed).
+    pub(crate) async fn batch_timed(&mut self, sql: &str, timeout: Option<Duration>) -> Result<()> {
+        match within(timeout, self.batch(sql)).await {
+            Ok(r) => r,
+            Err(limit) => Err(self.cancel_after_timeout(limit).await),
+        }
+    }
+
+    /// Cancels the request that ran past `limit`, marks the connection broken
+    /// and returns the [`Error::CommandTimeout`] to report.
+    async fn cancel_after_timeout(&mut self, limit: Duration) -> Error {
         self.broken = true;
         if let Some(client) = self.client.as_mut() {
             let _ = tokio::time::timeout(CANCEL_GRACE, client.cancel_query()).await;
@@ -386,5 +390,20 @@ impl Connection {
             connection = self.id,
             "command timeout: request cancelled, connection will be discarded"
         );
+        Error::CommandTimeout { timeout: limit }
+    }
+}
+
+/// `request` under `timeout`; `Err(limit)` if it expired (the request is then
+/// dropped mid-way).
+async fn within<R>(
+    timeout: Option<Duration>,
+    request: impl std::future::Future<Output = Result<R>>,
+) -> std::result::Result<Result<R>, Duration> {
+    match timeout {
+        None => Ok(request.await),
+        Some(limit) => tokio::time::timeout(limit, request)
+            .await
+            .map_err(|_| limit),
     }
 }

@@ -229,26 +229,15 @@ pub(crate) fn sp_rename(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> 
         return cur.expected("the end of sp_rename");
     }
     // The old name is one string, possibly bracketed part by part: `[dbo].[t].[c]`.
-    let parts: Vec<String> = match super::tokens::tokenize(&old, cur.line()) {
-        Ok(toks) => {
-            let mut c = Cursor::new(&toks, &old);
-            let parts = c.dotted_name()?;
-            if !c.at_end() {
-                return cur.err(format!("sp_rename: cannot read the name `{old}`"));
-            }
-            parts
-        }
-        Err(e) => return Err(e),
-    };
+    let toks = super::tokens::tokenize(&old, cur.line())?;
+    let mut c = Cursor::new(&toks, &old);
+    let parts = c.dotted_name()?;
+    if !c.at_end() {
+        return cur.err(format!("sp_rename: cannot read the name `{old}`"));
+    }
     match kind.as_str() {
         "OBJECT" => {
-            let name = ctx.object_name(&parts);
-            let Some((schema, stored, _)) = ctx.db.table(Some(&name.schema), &name.name) else {
-                return cur.err(format!(
-                    "sp_rename: `{name}` is not a table the scripts created"
-                ));
-            };
-            let (schema, stored) = (schema.to_string(), stored.to_string());
+            let (schema, stored) = created_table(ctx, cur, &ctx.object_name(&parts))?;
             let table = ctx
                 .db
                 .schema_mut(&schema)
@@ -261,12 +250,7 @@ pub(crate) fn sp_rename(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> 
         "COLUMN" if parts.len() >= 2 => {
             let column = parts[parts.len() - 1].clone();
             let name = ctx.object_name(&parts[..parts.len() - 1]);
-            let Some((schema, stored, _)) = ctx.db.table(Some(&name.schema), &name.name) else {
-                return cur.err(format!(
-                    "sp_rename: `{name}` is not a table the scripts created"
-                ));
-            };
-            let (schema, stored) = (schema.to_string(), stored.to_string());
+            let (schema, stored) = created_table(ctx, cur, &name)?;
             let table = ctx
                 .db
                 .schema_mut(&schema)
@@ -306,6 +290,17 @@ pub(crate) fn sp_rename(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> 
             Err(e)
         }
         other => cur.err(format!("sp_rename of kind `{other}` is not supported")),
+    }
+}
+
+/// The stored schema and table keys of `name`, which `sp_rename` may only rename
+/// when the scripts created it.
+fn created_table(ctx: &Ctx<'_>, cur: &Cursor<'_>, name: &ObjectName) -> PResult<(String, String)> {
+    match ctx.db.table(Some(&name.schema), &name.name) {
+        Some((schema, stored, _)) => Ok((schema.to_string(), stored.to_string())),
+        None => cur.err(format!(
+            "sp_rename: `{name}` is not a table the scripts created"
+        )),
     }
 }
 

@@ -23,7 +23,7 @@ use sqlparser::ast::{
 use sqlparser::tokenizer::Span;
 
 use super::params::{arg_rule, ArgRule};
-use super::scope::ident_span;
+use super::scope::{ident_span, Col};
 use super::Analyzer;
 use crate::typing::{self, ArithOp, FnArg, FnContext, Typed, TypingError, Unify};
 
@@ -175,6 +175,20 @@ impl<'a> Analyzer<'a> {
                     .help = Some("compare it, e.g. `x = 1` or `x IS NOT NULL`".into());
             }
         }
+    }
+
+    /// The one column of a subquery used as a value; `None` when the query failed or
+    /// returns another number of columns (reported, naming the subquery `what`).
+    fn single_column(&mut self, q: &sqlparser::ast::Query, what: &str) -> Option<Col> {
+        let cols = self.query(q)?;
+        if cols.len() != 1 {
+            self.error_at(
+                q.span(),
+                format!("{what} must return one column, not {}", cols.len()),
+            );
+            return None;
+        }
+        cols.into_iter().next()
     }
 
     /// The typed value of `v`: NULL is `int NULL`; an unbound parameter is `None`.
@@ -364,16 +378,8 @@ impl<'a> Analyzer<'a> {
                     self.error_at(right.span(), "ANY / ALL / SOME take a subquery");
                     return V::Pred;
                 };
-                if let Some(cols) = self.query(q) {
-                    if cols.len() != 1 {
-                        self.error_at(
-                            q.span(),
-                            format!("the subquery must return one column, not {}", cols.len()),
-                        );
-                    } else {
-                        let b = cols[0].value();
-                        self.compare(&a, left.span(), &b, right.span(), e.span());
-                    }
+                if let Some(col) = self.single_column(q, "the subquery") {
+                    self.compare(&a, left.span(), &col.value(), right.span(), e.span());
                 }
                 V::Pred
             }
@@ -403,19 +409,8 @@ impl<'a> Analyzer<'a> {
             }
             Expr::InSubquery { expr, subquery, .. } => {
                 let a = self.expr(expr);
-                if let Some(cols) = self.query(subquery) {
-                    if cols.len() != 1 {
-                        self.error_at(
-                            subquery.span(),
-                            format!(
-                                "the subquery of IN must return one column, not {}",
-                                cols.len()
-                            ),
-                        );
-                    } else {
-                        let b = cols[0].value();
-                        self.compare(&a, expr.span(), &b, subquery.span(), e.span());
-                    }
+                if let Some(col) = self.single_column(subquery, "the subquery of IN") {
+                    self.compare(&a, expr.span(), &col.value(), subquery.span(), e.span());
                 }
                 V::Pred
             }
@@ -482,23 +477,13 @@ impl<'a> Analyzer<'a> {
                 V::Pred
             }
             Expr::Subquery(q) => {
-                let Some(cols) = self.query(q) else {
+                let Some(col) = self.single_column(q, "a scalar subquery") else {
                     return V::Err;
                 };
-                if cols.len() != 1 {
-                    self.error_at(
-                        q.span(),
-                        format!(
-                            "a scalar subquery must return one column, not {}",
-                            cols.len()
-                        ),
-                    );
-                    return V::Err;
-                }
                 // A scalar subquery can return no row: always nullable.
-                match cols[0].from_param {
+                match col.from_param {
                     Some(p) => V::Param(p),
-                    None => V::T(cols[0].typed().with_nullable(true)),
+                    None => V::T(col.typed().with_nullable(true)),
                 }
             }
             Expr::Cast {

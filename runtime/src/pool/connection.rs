@@ -116,19 +116,7 @@ impl Connection {
         id: u64,
         defaults: std::sync::Arc<StatementDefaults>,
     ) -> Self {
-        let now = Instant::now();
-        Connection {
-            client: Some(client),
-            failure: None,
-            defaults,
-            id,
-            in_flight: false,
-            broken: false,
-            needs_reset: false,
-            session_touched: false,
-            last_used: now,
-            created: now,
-        }
+        Connection::with(Some(client), None, id, defaults)
     }
 
     /// A failed connect: carries the error and the manager's failure generation.
@@ -137,14 +125,24 @@ impl Connection {
         generation: u64,
         defaults: std::sync::Arc<StatementDefaults>,
     ) -> Self {
+        Connection::with(None, Some((error, generation)), 0, defaults)
+    }
+
+    fn with(
+        client: Option<TdsClient>,
+        failure: Option<(Error, u64)>,
+        id: u64,
+        defaults: std::sync::Arc<StatementDefaults>,
+    ) -> Self {
         let now = Instant::now();
         Connection {
-            client: None,
-            failure: Some((error, generation)),
+            // A failed connect has no client and is never reused.
+            broken: client.is_none(),
+            client,
+            failure,
             defaults,
-            id: 0,
+            id,
             in_flight: false,
-            broken: true,
             needs_reset: false,
             session_touched: false,
             last_used: now,

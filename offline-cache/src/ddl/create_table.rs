@@ -260,7 +260,7 @@ const EXPR_STOP: &[&str] = &[
 
 /// The source text of an expression at the cursor (a `DEFAULT` value, a computed
 /// column), up to the next column option, `,` or `)` at depth 0.
-pub(crate) fn expression_text<'a>(cur: &mut Cursor<'a>) -> PResult<(usize, usize)> {
+pub(crate) fn expression_text(cur: &mut Cursor<'_>) -> PResult<String> {
     let start = cur.pos;
     let mut depth = 0usize;
     let mut case_depth = 0usize;
@@ -299,7 +299,7 @@ pub(crate) fn expression_text<'a>(cur: &mut Cursor<'a>) -> PResult<(usize, usize
     if depth != 0 {
         return cur.err("unbalanced parentheses in an expression");
     }
-    Ok((start, cur.pos))
+    Ok(cur.text_between(start, cur.pos).to_string())
 }
 
 /// A column definition.
@@ -313,10 +313,10 @@ fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder) -> PResult<
     let mut explicit_null = None;
     let mut alias_null = None;
     if cur.eat_kw("AS") {
-        let (s, e) = expression_text(cur)?;
+        let expression = expression_text(cur)?;
         col = Column::new(name.clone(), 0, SqlType::SqlVariant, true);
         col.computed = Some(Computed {
-            expression: cur.text_between(s, e).to_string(),
+            expression,
             persisted: false,
             untyped: true,
         });
@@ -382,8 +382,7 @@ fn column(ctx: &Ctx<'_>, cur: &mut Cursor<'_>, b: &mut TableBuilder) -> PResult<
             constraint_name = Some(cur.ident()?);
             continue;
         } else if cur.eat_kw("DEFAULT") {
-            let (s, e) = expression_text(cur)?;
-            col.default = Some(cur.text_between(s, e).to_string());
+            col.default = Some(expression_text(cur)?);
             cur.eat_kws(&["WITH", "VALUES"]);
         } else if cur.eat_kw("GENERATED") {
             cur.expect_kw("ALWAYS")?;
@@ -641,8 +640,7 @@ fn table_constraint(
         b.checks.push(CheckConstraint { name, expression });
         Ok(())
     } else if mode == Mode::AlterAdd && cur.eat_kw("DEFAULT") {
-        let (s, e) = expression_text(cur)?;
-        let expr = cur.text_between(s, e).to_string();
+        let expr = expression_text(cur)?;
         cur.expect_kw("FOR")?;
         let col = cur.ident()?;
         cur.eat_kws(&["WITH", "VALUES"]);

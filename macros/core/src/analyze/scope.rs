@@ -749,24 +749,29 @@ impl<'a> Analyzer<'a> {
     ) -> Option<Source> {
         let span = name.span();
         // `CROSS APPLY t.XmlCol.nodes('...') AS x(node)`: one xml column per node.
-        let idents: Vec<Ident> = name_parts(name).into_iter().cloned().collect();
-        if idents.len() >= 2 && idents[idents.len() - 1].value.eq_ignore_ascii_case("nodes") {
-            if let Some(t) = self.clr_column(&idents[..idents.len() - 1]) {
-                if t.ty == SqlType::Xml {
-                    for a in args {
-                        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
-                            let _ = self.expr(e);
-                        }
+        let parts = name_parts(name);
+        let nodes = parts
+            .split_last()
+            .filter(|(last, _)| last.value.eq_ignore_ascii_case("nodes"));
+        if let Some((_, column)) = nodes {
+            let column: Vec<Ident> = column.iter().map(|i| (*i).clone()).collect();
+            if self
+                .clr_column(&column)
+                .is_some_and(|t| t.ty == SqlType::Xml)
+            {
+                for a in args {
+                    if let FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) = a {
+                        let _ = self.expr(e);
                     }
-                    let id = self.next_id();
-                    return Some(Source {
-                        name: "nodes".into(),
-                        schema: None,
-                        table: None,
-                        cols: vec![Col::new("node", Typed::not_null(SqlType::Xml))],
-                        id,
-                    });
                 }
+                let id = self.next_id();
+                return Some(Source {
+                    name: "nodes".into(),
+                    schema: None,
+                    table: None,
+                    cols: vec![Col::new("node", Typed::not_null(SqlType::Xml))],
+                    id,
+                });
             }
         }
         let parts = self.split_name(name)?;

@@ -121,7 +121,7 @@ impl TxCore {
     /// Applies a savepoint rollback left pending by a dropped savepoint.
     async fn prepare(&mut self) -> Result<&mut PoolConnection> {
         if let Some(name) = self.pending_rollback_to.take() {
-            let sql = format!("ROLLBACK TRANSACTION {name}");
+            let sql = savepoint_sql("ROLLBACK", &name);
             let r = self.conn()?.conn.batch(&sql).await;
             if let Err(e) = r {
                 return Err(self.after_error(e).await);
@@ -208,13 +208,31 @@ impl TxCore {
         self.savepoints += 1;
         // The name comes from a counter, never from a value.
         let name = format!("mssqlx_sp{}", self.savepoints);
-        let sql = format!("SAVE TRANSACTION {name}");
+        let sql = savepoint_sql("SAVE", &name);
         let r = self.conn()?.conn.batch(&sql).await;
         match r {
             Ok(()) => Ok(name),
             Err(e) => Err(self.after_error(e).await),
         }
     }
+}
+
+/// `SAVE TRANSACTION name` or `ROLLBACK TRANSACTION name`. Savepoint names
+/// are made by the runtime (`mssqlx_sp{n}`), never taken from input; they are
+/// checked to be plain identifiers (at most 32 characters, SQL Server's limit)
+/// all the same, so nothing but a name can reach the SQL text.
+fn savepoint_sql(verb: &str, name: &str) -> String {
+    debug_assert!(is_savepoint_name(name), "invalid savepoint name {name:?}");
+    format!("{verb} TRANSACTION {name}")
+}
+
+fn is_savepoint_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 32
 }
 
 impl Pool {
@@ -453,7 +471,7 @@ impl Savepoint<'_> {
         self.done = true;
         // Inner savepoints rolled back implicitly.
         self.core.pending_rollback_to = None;
-        let sql = format!("ROLLBACK TRANSACTION {}", self.name);
+        let sql = savepoint_sql("ROLLBACK", &self.name);
         let r = self.core.conn()?.conn.batch(&sql).await;
         match r {
             Ok(()) => Ok(()),
@@ -488,3 +506,20 @@ impl sealed::Sealed for &mut Transaction {}
 impl<'c> TransactionalExecutor<'c> for &'c mut Transaction {}
 impl sealed::Sealed for &mut Savepoint<'_> {}
 impl<'c, 't> TransactionalExecutor<'c> for &'c mut Savepoint<'t> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn savepoint_statements_name_only_plain_identifiers() {
+        assert_eq!(
+            savepoint_sql("SAVE", "mssqlx_sp1"),
+            "SAVE TRANSACTION mssqlx_sp1"
+        );
+        assert!(is_savepoint_name("mssqlx_sp4294967295"));
+        for bad in ["", "1sp", "sp; DROP TABLE t", "sp]", &"x".repeat(33)] {
+            assert!(!is_savepoint_name(bad), "{bad:?}");
+        }
+    }
+}

@@ -559,8 +559,9 @@ fn leading_kind(cur: &Cursor<'_>) -> String {
 }
 
 fn leading_kind_of_text(text: &str) -> String {
-    match tokenize(text.lines().find(|l| !l.trim().is_empty()).unwrap_or(""), 1) {
-        Ok(toks) => leading_kind(&Cursor::new(&toks, text)),
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    match tokenize(first, 1) {
+        Ok(toks) => leading_kind(&Cursor::new(&toks, first)),
         Err(_) => "unknown statement".into(),
     }
 }

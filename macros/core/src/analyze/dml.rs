@@ -83,7 +83,7 @@ impl<'a> Analyzer<'a> {
                 .iter()
                 .map(|c| {
                     let mut col = Col::of_column(c, &t.obj);
-                    col.pending = super::scope::pending_of(c, None, &t.obj);
+                    col.pending = super::definitions::pending_of(c, None, &t.obj);
                     col
                 })
                 .collect(),

@@ -32,10 +32,12 @@
 //! - `scope`: FROM sources and name resolution (tables, views, CTEs, functions, PIVOT,
 //!   OPENJSON, xml `nodes()`), outer-join nullability, GROUP BY bookkeeping;
 //! - `select`, `dml`, `exec`: one walker per statement kind;
+//! - `definitions`: views, inline functions and computed columns typed from their SQL;
 //! - `expr`: expressions, typed with [`crate::typing`]'s rules in context;
 //! - `params`: what each `@parameter` must be, from where it is used;
 //! - `overrides`: the `AS [col!]`, `AS [col?]`, `AS [col: Type]` alias conventions.
 
+mod definitions;
 mod dml;
 mod error;
 mod exec;

@@ -42,7 +42,7 @@ use tracing::Instrument;
 use crate::error::{Error, Result};
 use crate::from_row::FromRow;
 use crate::pool::connection::{Op, Out};
-use crate::pool::{Pool, PoolConnection};
+use crate::pool::{Connection, Pool, PoolConnection};
 use crate::retry::{self, RetryPolicy, RetryUnit};
 use crate::trace::{looks_read_only, statement_span};
 
@@ -379,17 +379,30 @@ impl FromRow for () {
     }
 }
 
+impl Connection {
+    /// One statement under its command timeout (the query's, else the
+    /// pool's), inside its span, which is returned for the caller to mark an
+    /// error on.
+    pub(crate) async fn run_spanned<T: FromRow>(
+        &mut self,
+        q: Query<'_>,
+        op: Op,
+    ) -> (Result<Out<T>>, tracing::Span) {
+        let timeout = q.timeout.unwrap_or(self.defaults.command_timeout);
+        let span = statement_span(&self.defaults.target, q.sql);
+        let r = self
+            .run_timed::<T>(q.sql, q.args, op, timeout)
+            .instrument(span.clone())
+            .await;
+        (r, span)
+    }
+}
+
 impl PoolConnection {
     /// One statement on this session, under the pool's command timeout.
     async fn run_statement<T: FromRow>(&mut self, q: Query<'_>, op: Op) -> Result<Out<T>> {
         self.dirty = true;
-        let timeout = q.timeout.unwrap_or(self.defaults.command_timeout);
-        let span = statement_span(&self.defaults.target, q.sql);
-        let r = self
-            .conn
-            .run_timed::<T>(q.sql, q.args, op, timeout)
-            .instrument(span.clone())
-            .await;
+        let (r, span) = self.conn.run_spanned(q, op).await;
         if let Err(e) = &r {
             span.record("error.type", error_type(e));
         }

@@ -162,14 +162,7 @@ impl TxCore {
     }
 
     async fn run_statement<T: FromRow>(&mut self, q: Query<'_>, op: Op) -> Result<Out<T>> {
-        let conn = self.prepare().await?;
-        let timeout = q.timeout.unwrap_or(conn.defaults.command_timeout);
-        let span = statement_span(&conn.defaults.target, q.sql);
-        let r = conn
-            .conn
-            .run_timed::<T>(q.sql, q.args, op, timeout)
-            .instrument(span.clone())
-            .await;
+        let (r, span) = self.prepare().await?.conn.run_spanned(q, op).await;
         match r {
             Ok(v) => Ok(v),
             Err(e) => {

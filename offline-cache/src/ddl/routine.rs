@@ -57,10 +57,7 @@ pub(crate) fn view(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
         }
     }
     cur.expect_kw("AS")?;
-    let mut end = cur.toks.len();
-    while end > cur.pos && cur.toks[end - 1].token == Token::SemiColon {
-        end -= 1;
-    }
+    let mut end = end_without_semicolons(cur, cur.pos);
     if end >= cur.pos + 3
         && ["WITH", "CHECK", "OPTION"]
             .iter()
@@ -106,6 +103,15 @@ pub(crate) fn procedure(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> 
     Ok(())
 }
 
+/// The end of the statement's tokens, trailing `;` left out (but none before `from`).
+fn end_without_semicolons(cur: &Cursor<'_>, from: usize) -> usize {
+    let mut end = cur.toks.len();
+    while end > from && cur.toks[end - 1].token == Token::SemiColon {
+        end -= 1;
+    }
+    end
+}
+
 /// `CREATE FUNCTION`.
 pub(crate) fn function(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
     header(cur, &["FUNCTION"])?;
@@ -119,10 +125,7 @@ pub(crate) fn function(ctx: &mut Ctx<'_>, cur: &mut Cursor<'_>) -> PResult<()> {
         routine_options(cur)?;
         cur.eat_kw("AS");
         cur.expect_kw("RETURN")?;
-        let (mut s, mut e) = (cur.pos, cur.toks.len());
-        while e > s && cur.toks[e - 1].token == Token::SemiColon {
-            e -= 1;
-        }
+        let (mut s, mut e) = (cur.pos, end_without_semicolons(cur, cur.pos));
         // `RETURN ( select )`: drop the outer parentheses.
         if e > s + 1 && cur.toks[s].token == Token::LParen && matching_paren(cur, s) == Some(e - 1)
         {

@@ -210,9 +210,8 @@ pub fn check_value(column: &Column, value: &Value) -> Result<(), EncodeError> {
         }
         (SqlType::SmallMoney, Value::F64(_)) => Ok(()),
         (SqlType::Char(n) | SqlType::VarChar(Length::Limited(n)), Value::String(s)) => {
-            let mut bytes = Vec::new();
-            codepage::encode_into(s, &mut bytes);
-            fits(bytes.len(), n as usize).map_err(bad)
+            // Code page 1252 spends one byte per character (`?` for the rest).
+            fits(s.chars().count(), n as usize).map_err(bad)
         }
         (SqlType::NChar(n) | SqlType::NVarChar(Length::Limited(n)), Value::String(s)) => {
             fits(s.encode_utf16().count(), n as usize).map_err(bad)

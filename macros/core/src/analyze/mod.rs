@@ -33,10 +33,12 @@
 //!   OPENJSON, xml `nodes()`), outer-join nullability, GROUP BY bookkeeping;
 //! - `select`, `dml`, `exec`: one walker per statement kind;
 //! - `definitions`: views, inline functions and computed columns typed from their SQL;
-//! - `expr`: expressions, typed with [`crate::typing`]'s rules in context;
+//! - `expr`: expressions, typed with [`crate::typing`]'s rules in context; `calls`:
+//!   the function calls among them;
 //! - `params`: what each `@parameter` must be, from where it is used;
 //! - `overrides`: the `AS [col!]`, `AS [col?]`, `AS [col: Type]` alias conventions.
 
+mod calls;
 mod definitions;
 mod dml;
 mod error;

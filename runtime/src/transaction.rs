@@ -393,12 +393,7 @@ impl Transaction {
             return Ok(());
         }
         let span = statement_span(&conn.defaults.target, RESET_SQL);
-        let r = conn.conn.batch(RESET_SQL).instrument(span).await;
-        conn.conn.needs_reset = r.is_err();
-        if r.is_ok() {
-            conn.conn.session_touched = false;
-        }
-        r
+        conn.conn.reset().instrument(span).await
     }
 }
 
@@ -415,14 +410,9 @@ impl Drop for Transaction {
         conn.conn.needs_reset = true;
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
             handle.spawn(async move {
-                let r = tokio::time::timeout(DROP_ROLLBACK_LIMIT, conn.conn.batch(RESET_SQL)).await;
-                match r {
-                    Ok(Ok(())) => {
-                        conn.conn.needs_reset = false;
-                        conn.conn.session_touched = false;
-                    }
-                    Ok(Err(_)) => {}
-                    Err(_) => conn.conn.mark_broken(),
+                let r = tokio::time::timeout(DROP_ROLLBACK_LIMIT, conn.conn.reset()).await;
+                if r.is_err() {
+                    conn.conn.mark_broken();
                 }
                 tracing::debug!(target: "mssqlx::pool", connection = conn.id(), "rolled back a dropped transaction");
             });

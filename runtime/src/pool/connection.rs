@@ -331,6 +331,17 @@ impl Connection {
         self.finish(r)
     }
 
+    /// Rolls back any open transaction and restores `READ COMMITTED`
+    /// ([`RESET_SQL`](crate::session::RESET_SQL)); on success the connection is
+    /// clean again, otherwise it stays marked for reset.
+    pub(crate) async fn reset(&mut self) -> Result<()> {
+        self.needs_reset = true;
+        self.batch(crate::session::RESET_SQL).await?;
+        self.needs_reset = false;
+        self.session_touched = false;
+        Ok(())
+    }
+
     /// Runs a batch returning one integer (e.g. `SELECT XACT_STATE()`).
     pub(crate) async fn scalar_i32(&mut self, sql: &str) -> Result<Option<i32>> {
         self.begin_request()?;

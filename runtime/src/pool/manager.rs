@@ -51,7 +51,7 @@ use crate::pool::options::{
     DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT,
 };
 use crate::retry::{self, RetryPolicy, RetryUnit};
-use crate::session::{PING_SQL, RESET_SQL, SESSION_SETTINGS, SESSION_SETTINGS_XACT_ABORT};
+use crate::session::{PING_SQL, SESSION_SETTINGS, SESSION_SETTINGS_XACT_ABORT};
 use crate::trace::Target;
 
 /// Opens, checks and judges connections for bb8.
@@ -344,19 +344,23 @@ impl ConnectionManager {
     /// Resets or pings a connection before reuse; a failure marks it broken.
     async fn check_slowly(&self, conn: &mut Connection, check: Check) -> Result<()> {
         let limit = self.shared.connect_timeout;
-        let (sql, what) = match check {
-            Check::Reset => (RESET_SQL, "reset before reuse failed"),
-            _ => (PING_SQL, "health check failed"),
+        let what = match check {
+            Check::Reset => "reset before reuse failed",
+            _ => "health check failed",
         };
-        let r = match tokio::time::timeout(limit, conn.batch(sql)).await {
+        let request = async {
+            match check {
+                Check::Reset => conn.reset().await,
+                _ => conn.batch(PING_SQL).await,
+            }
+        };
+        let r = match tokio::time::timeout(limit, request).await {
             Ok(r) => r,
             Err(_) => Err(Error::CommandTimeout { timeout: limit }),
         };
         match r {
             Ok(()) => {
                 if check == Check::Reset {
-                    conn.needs_reset = false;
-                    conn.session_touched = false;
                     self.shared.resets.fetch_add(1, Ordering::Relaxed);
                 }
                 Ok(())

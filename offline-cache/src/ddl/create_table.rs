@@ -763,7 +763,7 @@ pub(crate) fn finish_table(
     }
     // Computed columns: type what can be typed, in column order (one may use another).
     for i in 0..columns.len() {
-        let Some(c) = columns[i].computed.clone() else {
+        let Some(c) = &columns[i].computed else {
             continue;
         };
         let typed = computed::type_expression(&c.expression, &columns, ctx.db);

@@ -61,22 +61,45 @@ fn first_word(sql: &str) -> &str {
     &s[..end]
 }
 
+/// Words that make a batch more than a read wherever they appear: DML,
+/// procedure calls, DDL and permissions, bulk and administrative commands.
+const WRITE_WORDS: &[&str] = &[
+    "INTO",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "MERGE",
+    "EXEC",
+    "EXECUTE",
+    "CREATE",
+    "ALTER",
+    "DROP",
+    "TRUNCATE",
+    "GRANT",
+    "REVOKE",
+    "DENY",
+    "BULK",
+    "UPDATETEXT",
+    "WRITETEXT",
+    "DBCC",
+    "BACKUP",
+    "RESTORE",
+    "KILL",
+    "RECONFIGURE",
+    "SHUTDOWN",
+];
+
 /// True if the statement only reads: it starts with `SELECT` (or `WITH`) and
-/// writes nothing (`INTO`, `INSERT`, `UPDATE`, `DELETE`, `MERGE`, `EXEC` appear
-/// nowhere as words). Used when the caller did not say; generated code says.
+/// writes nothing (no word of a write — `INTO`, `INSERT`, `UPDATE`, `DELETE`,
+/// `MERGE`, `EXEC`, DDL such as `DROP` or `TRUNCATE`, ... — appears anywhere).
+/// Used when the caller did not say; generated code says.
 pub fn looks_read_only(sql: &str) -> bool {
     let op = operation_name(sql);
     if op != "SELECT" && op != "WITH" {
         return false;
     }
     !sql.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| {
-            [
-                "INTO", "INSERT", "UPDATE", "DELETE", "MERGE", "EXEC", "EXECUTE",
-            ]
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(w))
-        })
+        .any(|w| WRITE_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w)))
 }
 
 /// Where a statement runs, for its span.
@@ -117,6 +140,9 @@ mod tests {
         assert!(!looks_read_only("WITH x AS (SELECT 1 a) DELETE FROM t"));
         assert!(!looks_read_only("INSERT INTO t VALUES (@P1)"));
         assert!(!looks_read_only("EXEC dbo.p"));
+        assert!(!looks_read_only("SELECT 1; DROP TABLE dbo.T"));
+        assert!(!looks_read_only("select 1; truncate table dbo.T"));
+        assert!(looks_read_only("SELECT Created, Dropped FROM dbo.T"));
     }
 
     #[test]

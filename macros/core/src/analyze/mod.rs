@@ -31,6 +31,7 @@
 //! - `parse` (here): text → one sqlparser statement, errors with byte offsets;
 //! - `scope`: FROM sources and name resolution (tables, views, CTEs, functions, PIVOT,
 //!   OPENJSON, xml `nodes()`), outer-join nullability, GROUP BY bookkeeping;
+//!   `table_functions`: the table-valued functions among those sources;
 //! - `select`, `dml`, `exec`: one walker per statement kind;
 //! - `definitions`: views, inline functions and computed columns typed from their SQL;
 //! - `expr`: expressions, typed with [`crate::typing`]'s rules in context; `calls`:
@@ -48,6 +49,7 @@ mod overrides;
 mod params;
 mod scope;
 mod select;
+mod table_functions;
 
 use std::collections::HashMap;
 

@@ -13,19 +13,11 @@ pub fn decode(payload: &[u8]) -> Result<(u64, TransactionRequest), DecodeError> 
     let request = match ty {
         5 => {
             let isolation = IsolationLevel::from_tm(r.u8()?);
-            let name = if r.remaining() > 0 {
-                r.b_varchar()?
-            } else {
-                String::new()
-            };
+            let name = optional_name(&mut r)?;
             TransactionRequest::Begin { isolation, name }
         }
         7 | 8 => {
-            let name = if r.remaining() > 0 {
-                r.b_varchar()?
-            } else {
-                String::new()
-            };
+            let name = optional_name(&mut r)?;
             if ty == 7 {
                 TransactionRequest::Commit { name }
             } else {
@@ -38,6 +30,15 @@ pub fn decode(payload: &[u8]) -> Result<(u64, TransactionRequest), DecodeError> 
         other => TransactionRequest::Other(other),
     };
     Ok((descriptor, request))
+}
+
+/// A transaction name (`B_VARCHAR`) the request may leave out: empty when absent.
+fn optional_name(r: &mut Reader<'_>) -> Result<String, DecodeError> {
+    if r.remaining() > 0 {
+        r.b_varchar()
+    } else {
+        Ok(String::new())
+    }
 }
 
 #[cfg(test)]

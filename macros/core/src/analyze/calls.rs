@@ -42,7 +42,8 @@ fn bare_word(e: &Expr) -> Option<&str> {
 }
 
 impl<'a> Analyzer<'a> {
-    /// A function call: a built-in by name, or a two- or three-part user function.
+    /// A function call: a built-in by name, else a schema-qualified user function or a
+    /// method on a column.
     pub(super) fn function(&mut self, f: &Function) -> V {
         let parts = super::scope::name_parts(&f.name);
         let span = f.span();

@@ -336,25 +336,23 @@ impl<'a> Analyzer<'a> {
 
     pub(crate) fn table_with_joins(&mut self, twj: &TableWithJoins) {
         let start = self.frame().sources.len();
-        self.factor_into_frame(&twj.relation, false);
+        self.factor_into_frame(&twj.relation);
         for join in &twj.joins {
             let before = self.frame().sources.len();
-            let (lateral, constraint, left_null, right_null) = match &join.join_operator {
-                JoinOperator::Join(c) | JoinOperator::Inner(c) => (false, Some(c), false, false),
-                JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (false, Some(c), false, true),
-                JoinOperator::Right(c) | JoinOperator::RightOuter(c) => {
-                    (false, Some(c), true, false)
-                }
-                JoinOperator::FullOuter(c) => (false, Some(c), true, true),
-                JoinOperator::CrossJoin(c) => (false, Some(c), false, false),
-                JoinOperator::CrossApply => (true, None, false, false),
-                JoinOperator::OuterApply => (true, None, false, true),
+            let (constraint, left_null, right_null) = match &join.join_operator {
+                JoinOperator::Join(c) | JoinOperator::Inner(c) => (Some(c), false, false),
+                JoinOperator::Left(c) | JoinOperator::LeftOuter(c) => (Some(c), false, true),
+                JoinOperator::Right(c) | JoinOperator::RightOuter(c) => (Some(c), true, false),
+                JoinOperator::FullOuter(c) => (Some(c), true, true),
+                JoinOperator::CrossJoin(c) => (Some(c), false, false),
+                JoinOperator::CrossApply => (None, false, false),
+                JoinOperator::OuterApply => (None, false, true),
                 _ => {
                     self.error_at(join.relation.span(), "this join kind is not T-SQL");
-                    (false, None, false, false)
+                    (None, false, false)
                 }
             };
-            self.factor_into_frame(&join.relation, lateral);
+            self.factor_into_frame(&join.relation);
             let after = self.frame().sources.len();
             if left_null {
                 for s in &mut self.frame().sources[start..before] {
@@ -380,7 +378,7 @@ impl<'a> Analyzer<'a> {
     }
 
     /// Resolves one table factor and pushes its source(s) onto the current frame.
-    fn factor_into_frame(&mut self, tf: &TableFactor, _lateral: bool) {
+    fn factor_into_frame(&mut self, tf: &TableFactor) {
         if let TableFactor::NestedJoin {
             table_with_joins,
             alias,

@@ -806,8 +806,11 @@ impl<'a> Analyzer<'a> {
             return V::Err;
         }
         // Qualified: find the source the qualifier names.
-        let q_name = &qual[qual.len() - 1].value;
-        let q_schema = (qual.len() >= 2).then(|| qual[qual.len() - 2].value.as_str());
+        let Some((q_last, q_rest)) = qual.split_last() else {
+            return V::Err;
+        };
+        let q_name = &q_last.value;
+        let q_schema = q_rest.last().map(|i| i.value.as_str());
         for fi in (0..nframes).rev() {
             let found = self.frames[fi].sources.iter().position(|s| {
                 self.eq(&s.name, q_name)

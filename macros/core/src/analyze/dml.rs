@@ -30,6 +30,20 @@ struct Target<'t> {
     table: &'t Table,
 }
 
+impl Target<'_> {
+    /// The columns an INSERT without a column list writes, in order: all but the
+    /// server-generated and hidden ones.
+    fn implicit_columns(&self) -> Vec<Option<mssqlx_offline::Column>> {
+        self.table
+            .columns
+            .iter()
+            .filter(|c| !c.is_server_generated() && !c.hidden)
+            .cloned()
+            .map(Some)
+            .collect()
+    }
+}
+
 impl<'a> Analyzer<'a> {
     /// Resolves the written table (a base table of the snapshot).
     fn target_table(&mut self, name: &sqlparser::ast::ObjectName) -> Option<Target<'a>> {
@@ -249,14 +263,7 @@ impl<'a> Analyzer<'a> {
                 targets.push(col);
             }
         } else if i.source.is_some() {
-            targets = t
-                .table
-                .columns
-                .iter()
-                .filter(|c| !c.is_server_generated() && !c.hidden)
-                .cloned()
-                .map(Some)
-                .collect();
+            targets = t.implicit_columns();
         }
         // Required columns left out.
         if i.source.is_none() || explicit {
@@ -640,14 +647,7 @@ impl<'a> Analyzer<'a> {
                         }
                     }
                     if ins.columns.is_empty() {
-                        targets = target
-                            .table
-                            .columns
-                            .iter()
-                            .filter(|c| !c.is_server_generated() && !c.hidden)
-                            .cloned()
-                            .map(Some)
-                            .collect();
+                        targets = target.implicit_columns();
                     }
                     for c in &target.table.columns {
                         if !c.may_be_omitted_on_insert()

@@ -14,6 +14,7 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Span;
 
+use super::error::qualified_names;
 use super::expr::V;
 use super::params::{arg_rule, ArgRule};
 use super::scope::ident_span;
@@ -322,11 +323,7 @@ impl<'a> Analyzer<'a> {
                 }
             };
         }
-        let names: Vec<String> = database
-            .schemas
-            .iter()
-            .flat_map(|(s, sc)| sc.functions.keys().map(move |k| format!("{s}.{k}")))
-            .collect();
+        let names = qualified_names(database, |s| s.functions.keys());
         let written = f.name.to_string();
         let suggestion = super::error::did_you_mean(&written, names.iter().map(String::as_str));
         self.error_at(
@@ -358,12 +355,7 @@ impl<'a> Analyzer<'a> {
         match self.db.sequence(schema, name) {
             Some((_, _, seq)) => V::T(Typed::not_null(seq.ty.clone())),
             None => {
-                let all: Vec<String> = self
-                    .db
-                    .schemas
-                    .iter()
-                    .flat_map(|(s, sc)| sc.sequences.keys().map(move |k| format!("{s}.{k}")))
-                    .collect();
+                let all = qualified_names(self.db, |s| s.sequences.keys());
                 let written = idents
                     .iter()
                     .map(|i| i.value.as_str())

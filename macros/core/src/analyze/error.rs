@@ -145,6 +145,21 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// Every `schema.name` of one kind of object in `db` (`kind` picks its names from a
+/// schema, e.g. `|s| s.functions.keys()`): candidates for "did you mean".
+pub(crate) fn qualified_names<'d, I>(
+    db: &'d mssqlx_offline::Database,
+    kind: impl Fn(&'d mssqlx_offline::Schema) -> I,
+) -> Vec<String>
+where
+    I: Iterator<Item = &'d String>,
+{
+    db.schemas
+        .iter()
+        .flat_map(|(s, sc)| kind(sc).map(move |k| format!("{s}.{k}")))
+        .collect()
+}
+
 /// The closest of `candidates` to `name`, when one is close enough to suggest.
 pub(crate) fn did_you_mean<'c>(
     name: &str,

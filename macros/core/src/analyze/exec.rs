@@ -12,7 +12,7 @@
 use mssqlx_offline::ObjectName;
 use sqlparser::ast::{BinaryOperator, Expr, Spanned, Statement};
 
-use super::error::did_you_mean;
+use super::error::{did_you_mean, qualified_names};
 use super::{Analyzer, Output, StatementKind};
 
 impl<'a> Analyzer<'a> {
@@ -33,11 +33,7 @@ impl<'a> Analyzer<'a> {
         let parts = self.split_name(name)?;
         let (db, _) = self.database_of(parts.database, name.span())?;
         let Some((s, n, proc_)) = db.procedure(parts.schema, parts.name) else {
-            let all: Vec<String> = db
-                .schemas
-                .iter()
-                .flat_map(|(s, sc)| sc.procedures.keys().map(move |k| format!("{s}.{k}")))
-                .collect();
+            let all = qualified_names(db, |s| s.procedures.keys());
             let written = name.to_string();
             let suggestion = did_you_mean(&written, all.iter().map(String::as_str)).or_else(|| {
                 did_you_mean(

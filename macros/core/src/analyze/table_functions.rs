@@ -12,7 +12,7 @@ use mssqlx_offline::{FunctionReturns, ObjectName, SqlType};
 use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, Ident, Spanned};
 use sqlparser::tokenizer::Span;
 
-use super::error::did_you_mean;
+use super::error::{did_you_mean, qualified_names};
 use super::expr::V;
 use super::scope::{name_parts, Col, Source};
 use super::Analyzer;
@@ -83,11 +83,7 @@ impl<'a> Analyzer<'a> {
         }
         let (db, db_alias) = self.database_of(parts.database, parts.database_span)?;
         let Some((s, n, f)) = db.function(parts.schema, parts.name) else {
-            let names: Vec<String> = db
-                .schemas
-                .iter()
-                .flat_map(|(s, sc)| sc.functions.keys().map(move |k| format!("{s}.{k}")))
-                .collect();
+            let names = qualified_names(db, |s| s.functions.keys());
             let suggestion = did_you_mean(&name.to_string(), names.iter().map(String::as_str));
             self.error_at(span, format!("unknown table-valued function `{name}`"))
                 .suggestion = suggestion;

@@ -467,4 +467,26 @@ mod tests {
             .unwrap_err();
         assert!(matches!(e, Error::ConnectionLost { .. }), "{e:?}");
     }
+
+    #[tokio::test]
+    async fn a_streamed_statement_that_opens_a_transaction_gets_its_connection_reset() {
+        let one = ResultSet::new([Column::not_null("", SqlType::Int)]).row(row![1]);
+        let script = Script::new()
+            .on_exact("SELECT 1", Reply::rows(one.clone()))
+            .on_prefix("BEGIN TRAN", Reply::rows(one));
+        let server = MockServer::builder().handler(script).start().await.unwrap();
+        let pool = PoolOptions::new()
+            .max_size(1)
+            .connect_lazy(&server.url())
+            .unwrap();
+        let rows: Vec<Result<(i32,)>> = pool
+            .fetch(Query::sql("BEGIN TRAN; SELECT 1"))
+            .collect()
+            .await;
+        assert_eq!(rows.len(), 1);
+        pool.fetch_all::<(i32,)>(Query::sql("SELECT 1"))
+            .await
+            .unwrap();
+        assert_eq!(pool.state().stats.resets, 1);
+    }
 }

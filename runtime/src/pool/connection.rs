@@ -212,6 +212,16 @@ impl Connection {
         Ok(())
     }
 
+    /// Starts a caller's statement: one that may open a transaction or change
+    /// the isolation level marks the connection for reset before reuse.
+    fn begin_statement(&mut self, sql: &str) -> Result<()> {
+        if crate::session::changes_session_state(sql) {
+            self.session_touched = true;
+            self.needs_reset = true;
+        }
+        self.begin_request()
+    }
+
     fn finish<R>(&mut self, r: Result<R>) -> Result<R> {
         self.in_flight = false;
         self.last_used = Instant::now();
@@ -230,11 +240,7 @@ impl Connection {
         args: &[&dyn ToSql],
         op: Op,
     ) -> Result<Out<T>> {
-        if crate::session::changes_session_state(sql) {
-            self.session_touched = true;
-            self.needs_reset = true;
-        }
-        self.begin_request()?;
+        self.begin_statement(sql)?;
         let r = self.run_inner(sql, args, op).await;
         self.finish(r)
     }
@@ -290,7 +296,7 @@ impl Connection {
         args: &[&dyn ToSql],
         sink: &tokio::sync::mpsc::Sender<Result<T>>,
     ) -> Result<()> {
-        self.begin_request()?;
+        self.begin_statement(sql)?;
         let r = async {
             let mut stream = self
                 .tds()?

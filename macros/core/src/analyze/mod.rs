@@ -71,7 +71,7 @@ use scope::{Col, Frame};
 pub(crate) use tokens::NEXT_VALUE_FOR;
 use tokens::{
     at_alias_as_identifier, chain_too_deep, fetch_parameters_as_placeholders,
-    next_value_for_as_call, strip_hints,
+    next_value_for_as_call, strip_hints, TopParams,
 };
 
 /// How deep sqlparser may recurse (nested parentheses, subqueries) before it gives up
@@ -195,11 +195,7 @@ pub fn describe(
 /// Parses exactly one statement, turning sqlparser's errors into [`AnalyzeError`]s.
 /// Also returns the parameters of an `UPDATE / DELETE / INSERT TOP (@n)` (name, offset,
 /// len), which sqlparser does not parse and which are cut out before parsing.
-#[allow(clippy::type_complexity)]
-fn parse_one(
-    sql: &str,
-    lines: &LineIndex,
-) -> Result<(Statement, Vec<(String, usize, usize)>), Vec<AnalyzeError>> {
+fn parse_one(sql: &str, lines: &LineIndex) -> Result<(Statement, TopParams), Vec<AnalyzeError>> {
     let dialect = MsSqlDialect {};
     let tokens = Tokenizer::new(&dialect, sql)
         .tokenize_with_location()

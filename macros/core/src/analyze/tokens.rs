@@ -97,17 +97,17 @@ pub(super) fn chain_too_deep(
     None
 }
 
+/// The parameters cut out with an `UPDATE / DELETE / INSERT TOP (@n)`: name, byte
+/// offset and length.
+pub(super) type TopParams = Vec<(String, usize, usize)>;
+
 /// Cuts out what sqlparser cannot parse and does not change a statement's shape: query
 /// hints (`OPTION (RECOMPILE)`), join hints (`INNER LOOP JOIN`), and the `TOP (n)` of
 /// `UPDATE` / `DELETE` / `INSERT` (whose `@n` parameter is returned, to be typed `bigint`).
-#[allow(clippy::type_complexity)]
 pub(super) fn strip_hints(
     mut tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
     lines: &LineIndex,
-) -> (
-    Vec<sqlparser::tokenizer::TokenWithSpan>,
-    Vec<(String, usize, usize)>,
-) {
+) -> (Vec<sqlparser::tokenizer::TokenWithSpan>, TopParams) {
     use sqlparser::keywords::Keyword;
     use sqlparser::tokenizer::Whitespace;
     let sig: Vec<usize> = tokens

@@ -280,9 +280,10 @@ impl<'a> Analyzer<'a> {
                 for (a, b) in l.into_iter().zip(r) {
                     let mut items = Vec::new();
                     for c in [&a, &b] {
-                        match c.from_param.and_then(|p| self.params.ty(p)) {
-                            Some(t) => items.push(FnArg::Expr(Typed::nullable(t))),
-                            None if c.from_param.is_some() => {}
+                        // A parameter counts once its type is known.
+                        match c.from_param {
+                            Some(p) => items
+                                .extend(self.params.ty(p).map(|t| FnArg::Expr(Typed::nullable(t)))),
                             None => items.push(FnArg::Expr(c.typed())),
                         }
                     }
@@ -305,7 +306,7 @@ impl<'a> Analyzer<'a> {
                     // EXCEPT / INTERSECT return rows of the left query only.
                     let nullable = match op {
                         SetOperator::Union => t.nullable,
-                        _ => a.nullable || (a.from_param.is_some()),
+                        _ => a.nullable || a.from_param.is_some(),
                     };
                     let mut c = Col::new(a.name.clone(), Typed { ty: t.ty, nullable });
                     if a.origin == b.origin {

@@ -489,4 +489,28 @@ mod tests {
             .unwrap();
         assert_eq!(pool.state().stats.resets, 1);
     }
+
+    #[tokio::test]
+    async fn a_connection_whose_session_options_were_changed_is_not_reused() {
+        let one = ResultSet::new([Column::not_null("", SqlType::Int)]).row(row![1]);
+        let script = Script::new()
+            .on_exact("SELECT 1", Reply::rows(one))
+            .on_prefix("SET ANSI_NULLS OFF", Reply::done());
+        let server = MockServer::builder().handler(script).start().await.unwrap();
+        let pool = PoolOptions::new()
+            .max_size(1)
+            .connect_lazy(&server.url())
+            .unwrap();
+        let mut conn = pool.acquire().await.unwrap();
+        (&mut conn)
+            .execute(Query::sql("SET ANSI_NULLS OFF"))
+            .await
+            .unwrap();
+        drop(conn);
+        pool.fetch_all::<(i32,)>(Query::sql("SELECT 1"))
+            .await
+            .unwrap();
+        let stats = pool.state().stats;
+        assert_eq!((stats.opened, stats.discarded), (2, 1));
+    }
 }

@@ -61,9 +61,63 @@ pub fn changes_session_state(sql: &str) -> bool {
     false
 }
 
+/// The `SET` options the analyzer's assumptions depend on: those of
+/// [`SESSION_SETTINGS`], the ones that switch several of them at once, and
+/// `XACT_ABORT` (a pool setting).
+const SESSION_OPTIONS: &[&str] = &[
+    "ANSI_NULLS",
+    "ANSI_PADDING",
+    "ANSI_WARNINGS",
+    "ARITHABORT",
+    "CONCAT_NULL_YIELDS_NULL",
+    "QUOTED_IDENTIFIER",
+    "ANSI_NULL_DFLT_ON",
+    "ANSI_NULL_DFLT_OFF",
+    "ANSI_DEFAULTS",
+    "NUMERIC_ROUNDABORT",
+    "XACT_ABORT",
+];
+
+/// True if `sql` sets one of the session options every connection is given
+/// (`SET ANSI_NULLS OFF`, `SET XACT_ABORT ON`, ...). The reset before reuse
+/// does not restore them, so such a connection is discarded when it returns
+/// to the pool.
+pub fn changes_session_options(sql: &str) -> bool {
+    let mut prev = "";
+    for word in sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+    {
+        if prev.eq_ignore_ascii_case("SET")
+            && SESSION_OPTIONS.iter().any(|o| o.eq_ignore_ascii_case(word))
+        {
+            return true;
+        }
+        prev = word;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_that_change_the_analyzers_session_options_are_recognised() {
+        assert!(changes_session_options("SET ANSI_NULLS OFF"));
+        assert!(changes_session_options("set xact_abort on; begin tran"));
+        assert!(!changes_session_options("SET NOCOUNT ON"));
+        assert!(!changes_session_options(
+            "UPDATE dbo.T SET AnsiNulls = @P1 WHERE Id = @P2"
+        ));
+        // Every option the pool sets is one whose change is noticed.
+        for setting in SESSION_SETTINGS_XACT_ABORT
+            .split(';')
+            .filter(|s| !s.trim().is_empty())
+        {
+            assert!(changes_session_options(setting), "{setting}");
+        }
+    }
 
     #[test]
     fn statements_that_open_transactions_or_change_isolation_are_recognised() {

@@ -9,7 +9,9 @@
 //!   discarded;
 //! * *needs reset*: it may carry an open transaction or a changed isolation
 //!   level — `IF @@TRANCOUNT > 0 ROLLBACK; SET TRANSACTION ISOLATION LEVEL READ
-//!   COMMITTED` runs before reuse, and if that fails it is discarded.
+//!   COMMITTED` runs before reuse, and if that fails it is discarded;
+//! * *retired*: a statement changed a [session option](crate::session) the
+//!   reset does not restore (`SET ANSI_NULLS OFF`, ...) — discarded on return.
 //!
 //! ```no_run
 //! # async fn demo(pool: mssqlx_runtime::Pool) -> Result<(), mssqlx_runtime::Error> {
@@ -95,6 +97,9 @@ pub struct Connection {
     pub(crate) needs_reset: bool,
     /// A statement may have opened a transaction or changed the isolation level.
     pub(crate) session_touched: bool,
+    /// A statement changed a session option the reset does not restore: the
+    /// connection is discarded when it returns to the pool.
+    retire: bool,
     last_used: Instant,
     created: Instant,
 }
@@ -145,6 +150,7 @@ impl Connection {
             in_flight: false,
             needs_reset: false,
             session_touched: false,
+            retire: false,
             last_used: now,
             created: now,
         }
@@ -178,6 +184,12 @@ impl Connection {
     /// True if this connection must not be reused.
     pub fn is_broken(&self) -> bool {
         self.broken || self.in_flight
+    }
+
+    /// True if a statement changed a session option that only a new
+    /// connection restores (see [`crate::session::changes_session_options`]).
+    pub(crate) fn must_retire(&self) -> bool {
+        self.retire
     }
 
     /// Time since the last request finished.
@@ -218,6 +230,9 @@ impl Connection {
         if crate::session::changes_session_state(sql) {
             self.session_touched = true;
             self.needs_reset = true;
+        }
+        if crate::session::changes_session_options(sql) {
+            self.retire = true;
         }
         self.begin_request()
     }

@@ -448,6 +448,9 @@ impl bb8::ManageConnection for ConnectionManager {
         } else if conn.is_broken() {
             self.discard(conn, "broken or dropped mid-request");
             true
+        } else if conn.must_retire() {
+            self.discard(conn, "a statement changed the session options");
+            true
         } else {
             false
         }

@@ -355,7 +355,7 @@ impl<'a> Analyzer<'a> {
         }
         self.frames.push(Frame::default());
         let inserted = self.target_source(&t, "inserted");
-        let deleted_misuse = self.deleted_in_output(i.output.as_ref(), "deleted", "INSERT");
+        let deleted_misuse = self.wrong_pseudo_table_in_output(i.output.as_ref(), "deleted");
         let out = i.output.as_ref().filter(|_| !deleted_misuse);
         self.written_output(StatementKind::Insert, out, vec![inserted])
     }
@@ -377,23 +377,30 @@ impl<'a> Analyzer<'a> {
         })
     }
 
-    /// Reports `DELETED.` in an INSERT's OUTPUT or `INSERTED.` in a DELETE's (R35).
-    fn deleted_in_output(
+    /// Reports `DELETED.` in an INSERT's OUTPUT or `INSERTED.` in a DELETE's (R35);
+    /// `forbidden` is the pseudo-table the statement lacks, `deleted` or `inserted`.
+    fn wrong_pseudo_table_in_output(
         &mut self,
         out: Option<&OutputClause>,
         forbidden: &str,
-        stmt: &str,
     ) -> bool {
         let Some(OutputClause::Output { select_items, .. }) = out else {
             return false;
         };
+        let (stmt, has) = if forbidden == "deleted" {
+            ("INSERT", "INSERTED")
+        } else {
+            ("DELETE", "DELETED")
+        };
+        let qualified = format!("{forbidden}.");
+        let after_space = format!(" {qualified}");
+        let after_paren = format!("({qualified}");
         let mut bad = false;
         for item in select_items {
-            let text = item.to_string();
-            let lower = text.to_lowercase();
-            if lower.starts_with(&format!("{forbidden}."))
-                || lower.contains(&format!(" {forbidden}."))
-                || lower.contains(&format!("({forbidden}."))
+            let lower = item.to_string().to_lowercase();
+            if lower.starts_with(&qualified)
+                || lower.contains(&after_space)
+                || lower.contains(&after_paren)
             {
                 self.error_at(
                     item.span(),
@@ -402,11 +409,7 @@ impl<'a> Analyzer<'a> {
                         forbidden.to_uppercase()
                     ),
                 )
-                .help = Some(if forbidden == "deleted" {
-                    "INSERT has only INSERTED rows".into()
-                } else {
-                    "DELETE has only DELETED rows".to_string()
-                });
+                .help = Some(format!("{stmt} has only {has} rows"));
                 bad = true;
             }
         }
@@ -587,7 +590,7 @@ impl<'a> Analyzer<'a> {
             self.frames.pop();
             return None;
         };
-        let bad = self.deleted_in_output(d.output.as_ref(), "inserted", "DELETE");
+        let bad = self.wrong_pseudo_table_in_output(d.output.as_ref(), "inserted");
         let deleted = self.target_source(&target, "deleted");
         let out = d.output.as_ref().filter(|_| !bad);
         self.written_output(StatementKind::Delete, out, vec![deleted])

@@ -500,6 +500,20 @@ fn descriptions_name_the_statement_kind_and_the_tables_touched() {
     .unwrap();
     assert_eq!(d.kind, StatementKind::Update);
     assert!(d.result_known && d.columns.is_empty());
+    // A write into another database of the snapshot names that database, as reads do.
+    let d = describe(
+        &snap,
+        "default",
+        "UPDATE reporting.dbo.Daily SET Revenue = @r WHERE Day = @d",
+    )
+    .unwrap();
+    let read = describe(&snap, "default", "SELECT Day FROM reporting.dbo.Daily").unwrap();
+    assert_eq!(d.tables, read.tables);
+    assert!(
+        d.tables[0].to_string().starts_with("reporting."),
+        "{:?}",
+        d.tables
+    );
 }
 
 #[test]

@@ -48,10 +48,10 @@ impl<'a> Analyzer<'a> {
     /// Resolves the written table (a base table of the snapshot).
     fn target_table(&mut self, name: &sqlparser::ast::ObjectName) -> Option<Target<'a>> {
         let parts = self.split_name(name)?;
-        let (db, _) = self.database_of(parts.database, name.span())?;
+        let (db, db_alias) = self.database_of(parts.database, name.span())?;
         if let Some((s, n, t)) = db.table(parts.schema, parts.name) {
             let obj = ObjectName::new(s, n);
-            self.touch(None, &obj);
+            self.touch(db_alias.as_deref(), &obj);
             return Some(Target { obj, table: t });
         }
         if db.view(parts.schema, parts.name).is_some() {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::connect;
+use common::{connect, single_row};
 use mssqlx_mock::{row, Column, MockServer, Reply, Request, ResultSet, Script, SqlType, Value};
 
 fn users() -> ResultSet {
@@ -23,14 +23,7 @@ async fn tiberius_logs_in_with_accepted_credentials_and_lands_in_the_default_dat
         .await
         .unwrap();
     let mut client = connect(&server.url()).await.unwrap();
-    let row = client
-        .simple_query("SELECT DB_NAME()")
-        .await
-        .unwrap()
-        .into_row()
-        .await
-        .unwrap()
-        .unwrap();
+    let row = single_row(&mut client, "SELECT DB_NAME()").await;
     assert_eq!(row.get::<&str, _>(0), Some("shop"));
     let logins = server.recorder().logins();
     assert_eq!(logins.len(), 1);
@@ -136,14 +129,7 @@ async fn unscripted_statement_fails_with_error_50000_naming_the_sql() {
         "{err}"
     );
     // The connection stays usable.
-    let row = client
-        .simple_query("SELECT @@TRANCOUNT")
-        .await
-        .unwrap()
-        .into_row()
-        .await
-        .unwrap()
-        .unwrap();
+    let row = single_row(&mut client, "SELECT @@TRANCOUNT").await;
     assert_eq!(row.get::<i32, _>(0), Some(0));
 }
 
@@ -290,14 +276,7 @@ async fn use_database_changes_the_session_database_and_tiberius_sees_the_envchan
         .await
         .unwrap();
     assert_eq!(server.session(1).unwrap().database(), "reporting");
-    let row = client
-        .simple_query("SELECT DB_NAME()")
-        .await
-        .unwrap()
-        .into_row()
-        .await
-        .unwrap()
-        .unwrap();
+    let row = single_row(&mut client, "SELECT DB_NAME()").await;
     assert_eq!(row.get::<&str, _>(0), Some("reporting"));
 }
 

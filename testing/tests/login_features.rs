@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{connect, connect_with};
+use common::{connect, connect_with, single_row};
 use mssqlx_mock::MockServer;
 use tiberius::{AuthMethod, Config};
 
@@ -80,13 +80,6 @@ async fn unknown_access_token_is_refused_with_error_18456() {
 async fn select_1_health_check_is_answered_without_a_rule() {
     let server = MockServer::start().await.unwrap();
     let mut client = connect(&server.url()).await.unwrap();
-    let row = client
-        .simple_query("SELECT 1")
-        .await
-        .unwrap()
-        .into_row()
-        .await
-        .unwrap()
-        .unwrap();
+    let row = single_row(&mut client, "SELECT 1").await;
     assert_eq!(row.get::<i32, _>(0), Some(1));
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::connect;
+use common::{connect, single_row};
 use mssqlx_mock::MockServer;
 
 #[tokio::test]
@@ -15,14 +15,7 @@ async fn tls_connection_with_trust_server_certificate_logs_in_and_queries() {
         .unwrap();
     assert!(server.url().contains("encrypt=true"));
     let mut client = connect(&server.url()).await.unwrap();
-    let row = client
-        .simple_query("SELECT @@TRANCOUNT")
-        .await
-        .unwrap()
-        .into_row()
-        .await
-        .unwrap()
-        .unwrap();
+    let row = single_row(&mut client, "SELECT @@TRANCOUNT").await;
     assert_eq!(row.get::<i32, _>(0), Some(0));
     assert!(server.session(1).unwrap().tls());
     assert!(server
@@ -59,14 +52,7 @@ async fn login_only_encryption_switches_back_to_plaintext_after_login() {
     let server = MockServer::builder().tls(true).start().await.unwrap();
     let url = server.url().replace("encrypt=true", "encrypt=false");
     let mut client = connect(&url).await.unwrap();
-    let row = client
-        .simple_query("SELECT @@TRANCOUNT")
-        .await
-        .unwrap()
-        .into_row()
-        .await
-        .unwrap()
-        .unwrap();
+    let row = single_row(&mut client, "SELECT @@TRANCOUNT").await;
     assert_eq!(row.get::<i32, _>(0), Some(0));
     assert!(!server.session(1).unwrap().tls());
     assert_eq!(

@@ -3,18 +3,11 @@
 
 mod common;
 
-use common::connect;
+use common::{connect, single_row};
 use mssqlx_mock::{IsolationLevel, MockServer, Request, TransactionRequest};
 
 async fn trancount(client: &mut common::TestClient) -> (i32, i16) {
-    let row = client
-        .simple_query("SELECT @@TRANCOUNT, XACT_STATE()")
-        .await
-        .unwrap()
-        .into_row()
-        .await
-        .unwrap()
-        .unwrap();
+    let row = single_row(client, "SELECT @@TRANCOUNT, XACT_STATE()").await;
     (row.get::<i32, _>(0).unwrap(), row.get::<i16, _>(1).unwrap())
 }
 

@@ -30,3 +30,15 @@ pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
+
+/// Runs `sql` as a batch and returns its one row (panics, as a test should, otherwise).
+pub async fn single_row(client: &mut TestClient, sql: &str) -> tiberius::Row {
+    client
+        .simple_query(sql)
+        .await
+        .unwrap()
+        .into_row()
+        .await
+        .unwrap()
+        .expect("the query returned no row")
+}
